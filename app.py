@@ -1,0 +1,103 @@
+"""The application factory. Nothing runs at import time."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from blueprints import htmx
+from models import User, db
+from services.database import open_database
+
+csrf = CSRFProtect()
+babel = Babel()
+login_manager = LoginManager()
+
+
+def _secret_key(instance: Path) -> str:
+    """The key from FLASK_SECRET_KEY, else one generated once and kept in the instance folder."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+    return path.read_text(encoding="ascii").strip()
+
+
+def _locale():
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    return request.cookies.get("lang") if request.cookies.get("lang") in ("vi", "en") else "vi"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        DATABASE_URL=f"sqlite:///{instance / 'office.db'}",
+        DATA_DIR=str(instance / "data"),
+        MAX_CONTENT_LENGTH=256 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,  # static links carry a content hash
+    )
+    app.config.from_prefixed_env()
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    open_database(app.config["DATABASE_URL"])
+
+    @app.before_request
+    def _connect():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not db.is_closed():
+            db.close()
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=_locale)
+    login_manager.init_app(app)
+    login_manager.user_loader(lambda user_id: User.get_or_none(User.id == int(user_id)))
+
+    from blueprints import admin, api, auth, errors, intake, public
+    for module in (auth, admin, intake, public, api, errors):
+        app.register_blueprint(module.bp)
+    csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
+    auth.install_guard(app)
+    errors.install(app)
+
+    from cli import register
+    register(app)
+
+    app.jinja_env.globals.update(static_url=_static_url(app))
+    return app
+
+
+def _static_url(app: Flask):
+    """url_for('static') with a content hash, so the stylesheet can be cached for a year."""
+    import hashlib
+
+    from flask import url_for
+
+    cache: dict[str, str] = {}
+
+    def static_url(filename: str) -> str:
+        if filename not in cache:
+            data = (Path(app.static_folder) / filename).read_bytes()
+            cache[filename] = hashlib.sha256(data).hexdigest()[:10]
+        return url_for("static", filename=filename, v=cache[filename])
+
+    return static_url

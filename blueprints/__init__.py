@@ -1,0 +1,18 @@
+"""HTTP areas. Shared here: the htmx extension and the one helper that picks page or fragment."""
+from __future__ import annotations
+
+from flask import make_response, render_template
+from flask_htmx import HTMX
+
+htmx = HTMX()
+
+
+def wants_fragment() -> bool:
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render(page: str, fragment: str, status: int = 200, **context):
+    """One URL, two renderings: the fragment for htmx, otherwise the page that includes it."""
+    response = make_response(render_template(fragment if wants_fragment() else page, **context), status)
+    response.vary.add("HX-Request")
+    return response

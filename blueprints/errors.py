@@ -1,0 +1,45 @@
+"""One error page (with a fragment variant) and JSON errors under /api/."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from blueprints import render
+from services.text import N_
+
+bp = Blueprint("errors", __name__)
+
+MESSAGES = {
+    400: N_("The request could not be understood."),
+    403: N_("Your account does not have access to this page."),
+    404: N_("Nothing was found at this address."),
+    405: N_("This action is not allowed here."),
+    413: N_("The upload is too large."),
+    500: N_("Something went wrong on the server. Nothing was saved; please try again."),
+}
+
+
+def install(app) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return _page(400, _("The form has expired. Reload the page and submit again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return _page(exc.code or 500, _(MESSAGES.get(exc.code, MESSAGES[400])))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        current_app.logger.exception("unhandled error on %s", request.path)
+        return _page(500, _(MESSAGES[500]))
+
+
+def _page(status: int, message: str):
+    if request.path.startswith("/api/"):
+        from blueprints.api import error
+        return error(status, MESSAGES.get(status, MESSAGES[400]))
+    return render("errors/page.html", "errors/_message.html", status, status=status, message=message)
+
+

@@ -1,0 +1,253 @@
+"""Every table of the application, as peewee models.
+
+The database is declared empty here and bound in ``create_app`` (see ``db``).
+Times are stored as ISO 8601 text with their +07:00 offset, money as whole đồng.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+db = DatabaseProxy()
+
+VN_OFFSET = dt.timezone(dt.timedelta(hours=7))
+
+
+class AwareDateTimeField(TextField):
+    """A timezone-aware datetime kept as ISO 8601 text in +07:00, so text order is time order."""
+
+    field_type = "TEXT"
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: times must be timezone-aware")
+        return value.astimezone(VN_OFFSET).isoformat(timespec="seconds")
+
+    def python_value(self, value):
+        return None if value is None else dt.datetime.fromisoformat(value)
+
+
+class JSONField(TextField):
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(VN_OFFSET).replace(microsecond=0)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+# --- Office, calendar, accounts ---------------------------------------------------------
+
+class Office(BaseModel):
+    """The one office this installation serves (a single row)."""
+
+    agency_id = CharField(default="000.00.00.H00")
+    name = CharField(default="Trung tâm Phục vụ hành chính công xã")
+    parent_body = CharField(default="Ủy ban nhân dân xã")
+    place = CharField(default="")
+    province = CharField(default="")
+    morning_start = CharField(default="07:30")
+    morning_end = CharField(default="11:30")
+    afternoon_start = CharField(default="13:30")
+    afternoon_end = CharField(default="17:00")
+    max_upload_mb = IntegerField(default=20)
+    public_base_url = CharField(default="")
+
+
+class CalendarOverride(BaseModel):
+    """A day off or make-up working day announced after the holidays package was released."""
+
+    day = DateField(unique=True)
+    working = BooleanField()  # True: a make-up working day; False: a day off
+    note = CharField(default="")
+
+
+class Unit(BaseModel):
+    name = CharField(unique=True)
+
+
+class User(BaseModel):
+    username = CharField(unique=True)
+    full_name = CharField(default="")
+    password_hash = CharField()
+    role = CharField(index=True)
+    unit = ForeignKeyField(Unit, null=True, backref="users", on_delete="RESTRICT")
+    language = CharField(default="vi")
+    failed_logins = IntegerField(default=0)
+    locked_until = AwareDateTimeField(null=True)
+    active = BooleanField(default=True)
+
+    # Flask-Login protocol
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class ApiToken(BaseModel):
+    name = CharField(unique=True)
+    token_hash = CharField(unique=True)
+    created_at = AwareDateTimeField(default=now)
+    last_used_at = AwareDateTimeField(null=True)
+    revoked = BooleanField(default=False)
+
+
+# --- Catalog ------------------------------------------------------------------------------
+
+class Procedure(BaseModel):
+    code = CharField(unique=True)  # d.dddddd, as on the national database
+    name = CharField()
+    field = CharField()
+    level = CharField(default="commune")
+    search_key = CharField(index=True)  # code + name, lower-case without accents
+
+
+class ProcedureVersion(BaseModel):
+    """What a dossier is received under: time limit, fees, components."""
+
+    procedure = ForeignKeyField(Procedure, backref="versions", on_delete="RESTRICT")
+    version = IntegerField()
+    effective_from = DateField()
+    time_limit_kind = CharField()  # hours | working_days | rule_15
+    time_limit_value = IntegerField(default=0)
+    result_name = CharField(default="")
+    paper_result = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("procedure", "version"), True),)
+
+
+class Component(BaseModel):
+    version = ForeignKeyField(ProcedureVersion, backref="components", on_delete="CASCADE")
+    position = IntegerField()
+    name = CharField()
+    originals = IntegerField(default=1)
+    copies = IntegerField(default=0)
+    required = BooleanField(default=True)
+
+
+class Fee(BaseModel):
+    """A fee of a procedure version. kind: fixed | per_copy | copy_pages (DOMAIN §6)."""
+
+    version = ForeignKeyField(ProcedureVersion, backref="fees", on_delete="CASCADE")
+    name = CharField()
+    kind = CharField(default="fixed")
+    amount = IntegerField(default=0)
+
+
+# --- Dossiers -----------------------------------------------------------------------------
+
+class StoredFile(BaseModel):
+    """A file on disk under the data folder, named by its SHA-256."""
+
+    sha256 = CharField(unique=True)
+    size = IntegerField()
+    mime = CharField()
+    created_at = AwareDateTimeField(default=now)
+
+
+class DailySequence(BaseModel):
+    """Last dossier sequence used per agency and intake day (gap-free numbering)."""
+
+    agency_id = CharField()
+    day = DateField()
+    last = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("agency_id", "day"), True),)
+
+
+class Dossier(BaseModel):
+    code = CharField(unique=True)
+    version = ForeignKeyField(ProcedureVersion, backref="dossiers", on_delete="RESTRICT")
+    channel = IntegerField()  # 1 counter, 2 online, 3 postal
+    status = IntegerField(index=True)  # national codes 1..10
+    received_at = AwareDateTimeField(index=True)
+    appointment_at = AwareDateTimeField()
+    applicant_type = IntegerField()  # 1 citizen, 2 business, 3 state agency, 4 other
+    applicant_name = CharField()
+    id_number = CharField()
+    phone = CharField()
+    address = CharField()
+    email = CharField(default="")
+    search_key = CharField(index=True)  # code, name, id number, phone: lower-case, no accents
+    pages = IntegerField(default=0)
+    copies = IntegerField(default=0)
+    fee_total = IntegerField(default=0)
+    missing_scan_reason = TextField(default="")
+    received_by = ForeignKeyField(User, null=True, backref="dossiers", on_delete="RESTRICT")
+    api_token = ForeignKeyField(ApiToken, null=True, backref="dossiers", on_delete="RESTRICT")
+    created_at = AwareDateTimeField(default=now)
+
+
+class DossierComponent(BaseModel):
+    dossier = ForeignKeyField(Dossier, backref="components", on_delete="CASCADE")
+    component = ForeignKeyField(Component, null=True, on_delete="RESTRICT")
+    position = IntegerField()
+    name = CharField()
+    originals = IntegerField(default=0)
+    copies = IntegerField(default=0)
+    file = ForeignKeyField(StoredFile, null=True, on_delete="RESTRICT")
+    file_name = CharField(default="")
+    digitised = BooleanField(default=False)
+
+
+class DossierFee(BaseModel):
+    dossier = ForeignKeyField(Dossier, backref="fee_lines", on_delete="CASCADE")
+    name = CharField()
+    amount = IntegerField()
+    collect_at = CharField(default="intake")  # intake | supplement | return
+
+
+# --- Audit --------------------------------------------------------------------------------
+
+class AuditEvent(BaseModel):
+    """One state change. Each row hashes its content with the previous row's hash."""
+
+    id = AutoField()
+    at = AwareDateTimeField()
+    actor = CharField()
+    action = CharField()
+    entity = CharField()
+    entity_id = CharField()
+    before = JSONField(null=True)
+    after = JSONField(null=True)
+    prev_hash = CharField()
+    hash = CharField(unique=True)
+
+
+MODELS = [
+    Office, CalendarOverride, Unit, User, ApiToken,
+    Procedure, ProcedureVersion, Component, Fee,
+    StoredFile, DailySequence, Dossier, DossierComponent, DossierFee, AuditEvent,
+]

@@ -1,0 +1,29 @@
+"""Text rules: NFC everywhere, and a folded key for Vietnamese search."""
+from __future__ import annotations
+
+import unicodedata
+
+
+def nfc(value: str | None) -> str:
+    return unicodedata.normalize("NFC", value or "").strip()
+
+
+def fold(value: str | None) -> str:
+    """Lower-case, accents removed, đ -> d, spaces collapsed: 'NGUYỄN Đức' -> 'nguyen duc'."""
+    text = unicodedata.normalize("NFD", (value or "").lower().replace("đ", "d").replace("Đ", "d"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return " ".join(text.split())
+
+
+def mask_name(name: str) -> str:
+    """'Nguyễn Thị Hường' -> 'N*** T** Hường': enough for the owner to recognise, no more."""
+    words = nfc(name).split()
+    if not words:
+        return ""
+    masked = [w[0] + "*" * (len(w) - 1) for w in words[:-1]]
+    return " ".join(masked + [words[-1]])
+
+
+def N_(message: str) -> str:
+    """Mark a message for the translation catalog; the page translates it when it shows it."""
+    return message
