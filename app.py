@@ -5,7 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -82,7 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     from cli import register
     register(app)
 
-    app.jinja_env.globals.update(static_url=_static_url(app))
+    app.jinja_env.globals.update(static_url=_static_url(app), get_locale=get_locale)
     return app
 
 

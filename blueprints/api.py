@@ -10,7 +10,8 @@ from flask_babel import force_locale, gettext
 
 from blueprints.public import public_status
 from models import Procedure, now
-from services import accounts, catalog, intake, office as office_service
+from services import accounts, catalog, intake
+from services import office as office_service
 from services.calendar import VN_TZ
 from services.text import N_, fold, nfc
 
@@ -34,10 +35,12 @@ def _procedure_json(procedure: Procedure, version) -> dict:
     }
 
 
-def _parse_time(value: str | None) -> dt.datetime | None:
-    """ISO 8601; a time without offset is read as Vietnam time. None when unreadable."""
-    if not value:
+def _parse_time(value) -> dt.datetime | None:
+    """ISO 8601; a time without offset is read as Vietnam time; absent means now. None when unreadable."""
+    if value is None or value == "":
         return now()
+    if not isinstance(value, str):
+        return None
     try:
         parsed = dt.datetime.fromisoformat(value.strip().replace(" ", "+").replace("Z", "+00:00"))
     except ValueError:
@@ -102,6 +105,14 @@ def _components(items, version, errors: dict) -> list[intake.ReceivedComponent]:
     return out
 
 
+def _applicant_form(applicant) -> dict:
+    """The API's applicant object under the form's field names ("name" -> "applicant_name")."""
+    if not isinstance(applicant, dict):
+        return {}
+    names = {"type": "applicant_type", "name": "applicant_name"}
+    return {names.get(k, k): str(v) for k, v in applicant.items() if v is not None}
+
+
 @bp.post("/dossiers")
 def create_dossier():
     header = request.headers.get("Authorization", "")
@@ -111,7 +122,7 @@ def create_dossier():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error(400, N_("The request body must be a JSON object."))
-    received_at = _parse_time(body.get("received_at") if isinstance(body.get("received_at"), str) else None)
+    received_at = _parse_time(body.get("received_at"))
     if received_at is None or received_at > now() + dt.timedelta(minutes=5):
         return error(422, N_("received_at must be an ISO 8601 time, not in the future."))
     procedure, version = intake.procedure_for(str(body.get("procedure", "")), received_at.date())
@@ -122,9 +133,7 @@ def create_dossier():
     if channel not in intake.CHANNELS:
         errors["channel"] = N_("channel must be 1 (counter), 2 (online) or 3 (postal).")
     applicant = body.get("applicant")
-    applicant = intake.validate_applicant(
-        {k: str(v) for k, v in applicant.items() if v is not None} if isinstance(applicant, dict) else {},
-        errors)
+    applicant = intake.validate_applicant(_applicant_form(applicant), errors)
     components = _components(body.get("components"), version, errors)
     office = office_service.get_office()
     if components:

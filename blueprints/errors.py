@@ -40,6 +40,6 @@ def _page(status: int, message: str):
     if request.path.startswith("/api/"):
         from blueprints.api import error
         return error(status, MESSAGES.get(status, MESSAGES[400]))
-    return render("errors/page.html", "errors/_message.html", status, status=status, message=message)
+    return render("errors/page.html", "errors/_message.html", status, code=status, message=message)
 
 

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints import render
 from blueprints.auth import requires
 from models import Dossier, now
-from services import catalog, fees, intake, office as office_service, receipts, storage
+from services import catalog, fees, intake, receipts, storage
+from services import office as office_service
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from models import User, now
-from services import accounts, catalog, intake, office as office_service
+from services import accounts, catalog, intake
+from services import office as office_service
 
 DEMO_PASSWORD = "demo12345"
 DEMO_USERS = (

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from models import StoredFile
@@ -33,8 +34,8 @@ def write_blob(data: bytes, data_dir: str | Path) -> str:
     target = path_for(data_dir, digest)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".part")
-        with open(tmp, "wb") as fh:
+        fd, tmp = tempfile.mkstemp(suffix=".part", dir=target.parent)  # unique: counters may race
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -13,15 +14,21 @@ from services.database import apply_migrations
 PASSWORD = "correct-horse-1"
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({
+def _make_app(folder):
+    return create_app({
         "TESTING": True,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'office.db'}",
-        "DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": f"sqlite:///{folder / 'office.db'}",
+        "DATA_DIR": str(folder / "data"),
         "SECRET_KEY": "test",
         "SERVER_NAME": "office.test",
     })
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    """Migrated, seeded, one user per role: built once, copied for each test (hashing is slow)."""
+    folder = tmp_path_factory.mktemp("template")
+    app = _make_app(folder)
     with app.app_context():
         db.connect(reuse_if_open=True)
         apply_migrations()
@@ -31,6 +38,13 @@ def app(tmp_path):
         for role in accounts.ROLES:
             accounts.create_user(role, PASSWORD, role, full_name=f"Cán bộ {role}")
         db.close()
+    return folder / "office.db"
+
+
+@pytest.fixture
+def app(tmp_path, template_db):
+    shutil.copyfile(template_db, tmp_path / "office.db")
+    app = _make_app(tmp_path)
     yield app
     if not db.is_closed():
         db.close()

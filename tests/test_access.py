@@ -6,7 +6,8 @@ import pytest
 from services.accounts import PERMISSIONS, ROLES
 
 CODE = "000.00.01.H26-261125-0001"
-# (method, url, permission); None = any logged-in user; "public" = no login needed
+# (method, url, permission); None = any logged-in user; "public" = no login needed;
+# "token" = an API token, never a browser session
 ROUTES = [
     ("GET", "/", None),
     ("POST", "/logout", None),
@@ -24,13 +25,14 @@ ROUTES = [
     ("GET", f"/intake/{CODE}/receipt.pdf", "dossier.view"),
     ("GET", f"/intake/{CODE}/files/1", "dossier.view"),
     ("GET", "/login", "public"),
+    ("POST", "/login", "public"),
     ("POST", "/language", "public"),
     ("GET", "/lookup", "public"),
     ("GET", f"/lookup/{CODE}", "public"),
     ("GET", "/api/v1/procedures", "public"),
     ("GET", "/api/v1/procedures/2.000815/quote", "public"),
     ("GET", f"/api/v1/dossiers/{CODE}", "public"),
-    ("POST", "/api/v1/dossiers", "public"),  # bearer token, tested in test_api
+    ("POST", "/api/v1/dossiers", "token"),  # bearer token only; granted tokens in test_api
 ]
 
 
@@ -71,7 +73,9 @@ def test_access(login, with_dossier, role, method, url, permission):
     session = login(role)
     response = session.get(url) if method == "GET" else session.post(url)
     status = response.status_code
-    if _allowed(permission, role):
+    if permission == "token":
+        assert status == 401
+    elif _allowed(permission, role):
         assert status not in (401, 403) and status < 500, (status, response.get_data(as_text=True)[:300])
         if role is None and permission != "public":
             pytest.fail("unreachable")

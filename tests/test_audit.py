@@ -28,5 +28,5 @@ def test_chain_detects_a_deleted_event(ctx):
 def test_each_event_links_to_the_previous(ctx):
     events = list(AuditEvent.select().order_by(AuditEvent.id))
     assert events[0].prev_hash == audit.GENESIS
-    for before, after in zip(events, events[1:]):
+    for before, after in zip(events, events[1:], strict=False):
         assert after.prev_hash == before.hash
