@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from services.documents import ReceiptComponent, ReceiptSlip, receipt_pdf, vn_date, vnd
+from services.documents import ReceiptComponent, ReceiptSlip, receipt_pdf, vn_date, vn_time, vnd
 
 VN = dt.timezone(dt.timedelta(hours=7))
 NAME = "Nguyễn Thị Hoà"
@@ -31,7 +31,8 @@ def slip(**changes):
         fee_total=12000, fee_lines=[("Chứng thực bản sao", 12000)],
         received_at=dt.datetime(2026, 11, 25, 9, 0, tzinfo=VN),
         appointment_at=dt.datetime(2026, 11, 25, 17, 0, tzinfo=VN),
-        officer_name="Trần Văn Bình", lookup_url="https://motcua.example.vn/tra-cuu/000.00.01.H26-261125-0001",
+        officer_name="Trần Văn Bình",
+        lookup_url="https://motcua.example.vn/tra-cuu/000.00.01.H26-261125-0001",
         missing_scan_reason="Máy quét hỏng")
     values.update(changes)
     return ReceiptSlip(**values)
@@ -39,7 +40,8 @@ def slip(**changes):
 
 def read(pdf):
     reader = PdfReader(io.BytesIO(pdf))
-    return reader, "\n".join(page.extract_text() for page in reader.pages)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return reader, " ".join(text.split())  # lines wrap anywhere
 
 
 def test_receipt_is_one_a4_page_with_the_form_content():
@@ -90,10 +92,16 @@ def test_vnd(amount, expected):
     (dt.date(2026, 11, 25), "ngày 25 tháng 11 năm 2026"),
     (dt.date(2026, 3, 9), "ngày 09 tháng 3 năm 2026"),
     (dt.date(2026, 1, 10), "ngày 10 tháng 01 năm 2026"),
-    (dt.datetime(2026, 11, 24, 18, 0, tzinfo=dt.UTC), "ngày 25 tháng 11 năm 2026"),  # 01:00 on the 25th in Vietnam
+    # 18:00 UTC on the 24th is 01:00 on the 25th in Vietnam.
+    (dt.datetime(2026, 11, 24, 18, 0, tzinfo=dt.UTC), "ngày 25 tháng 11 năm 2026"),
 ])
 def test_vn_date(day, expected):
     assert vn_date(day) == expected
+
+
+def test_vn_time_is_in_vietnam_time():
+    assert vn_time(dt.datetime(2026, 11, 25, 9, 0, tzinfo=VN)) == "09 giờ 00 phút, ngày 25/11/2026"
+    assert vn_time(dt.datetime(2026, 2, 4, 23, 5, tzinfo=dt.UTC)) == "06 giờ 05 phút, ngày 05/02/2026"
 
 
 def test_xml_special_characters_are_escaped():
@@ -105,8 +113,8 @@ def test_xml_special_characters_are_escaped():
 
 
 def test_eight_components_several_fees_and_no_optional_fields_fit_one_page():
-    components = [ReceiptComponent(f"Giấy tờ số {i} kèm theo hồ sơ đề nghị chứng thực bản sao", 1, 2, i % 2 == 0)
-                  for i in range(1, 9)]
+    long_name = "kèm theo tờ khai đề nghị chứng thực bản sao từ bản chính giấy tờ"
+    components = [ReceiptComponent(f"Giấy tờ số {i} {long_name}", 1, 2, i % 2 == 0) for i in range(1, 9)]
     pdf = receipt_pdf(slip(components=components, phone=None, email=None, missing_scan_reason=None,
                            fee_total=22000, fee_lines=[("Chứng thực bản sao", 12000), ("Chữ ký", 10000)]))
     reader, text = read(pdf)
