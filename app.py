@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from blueprints import htmx
 from models import User, db
 from services.database import open_database
+from services.text import thousands
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -83,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     register(app)
 
     app.jinja_env.globals.update(static_url=_static_url(app), get_locale=get_locale)
+    app.jinja_env.filters["thousands"] = thousands
     return app
 
 

@@ -20,11 +20,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable, HRFlowable
 
-from services.text import nfc
+from services.calendar import VN_TZ
+from services.text import nfc, thousands
 
 FONT = "LiberationSerif"
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
 MARGINS = {"topMargin": 20 * mm, "bottomMargin": 20 * mm, "leftMargin": 30 * mm, "rightMargin": 15 * mm}
 WIDTH = A4[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
 SIGN_NOTE = "(Ký và ghi rõ họ tên)"
@@ -67,7 +67,7 @@ class ReceiptSlip:
 
 def vnd(amount: int) -> str:
     """12000 -> '12.000 đồng' (Vietnamese thousands separator)."""
-    return f"{amount:,} đồng".replace(",", ".")
+    return f"{thousands(amount)} đồng"
 
 
 def _local(value: dt.date) -> dt.date:

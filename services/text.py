@@ -27,3 +27,8 @@ def mask_name(name: str) -> str:
 def N_(message: str) -> str:
     """Mark a message for the translation catalog; the page translates it when it shows it."""
     return message
+
+
+def thousands(amount: int) -> str:
+    """Whole đồng with the Vietnamese thousands separator: 1234567 -> '1.234.567'."""
+    return f"{int(amount):,}".replace(",", ".")
