@@ -107,7 +107,9 @@ def _fonts() -> str:
     return FONT
 
 
+@functools.cache
 def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles, built once; treat as read-only."""
     font = _fonts()
     body = ParagraphStyle("body", fontName=font, bulletFontName=font, fontSize=13, leading=15,
                           alignment=TA_JUSTIFY)
