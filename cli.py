@@ -1,12 +1,34 @@
 """The ``flask --app app`` commands. Each is idempotent: safe to run twice."""
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sys
 
 import click
+from flask_babel import force_locale, gettext
 
-from services import accounts, audit, catalog, demo
+from models import User, now
+from services import accounts, audit, catalog, deadlines, demo, transitions
+from services import office as office_service
+from services.calendar import VN_TZ
 from services.database import apply_migrations
+
+
+def _when(value: str | None, name: str) -> dt.datetime | None:
+    """An ISO 8601 option; without an offset it is Vietnam time. Exit 2 when unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        _fail(f"{name}: thời gian phải viết theo ISO 8601, ví dụ 2026-11-25T09:00:00+07:00.")
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)).astimezone(VN_TZ)
+
+
+def _fail(message: str):
+    click.echo(message, err=True)
+    sys.exit(2)
 
 
 def register(app) -> None:
@@ -66,6 +88,43 @@ def register(app) -> None:
         click.echo("demo accounts (username / password / role):")
         for username, password, role in accounts_made:
             click.echo(f"  {username} / {password} / {role}")
+
+    @app.cli.command("dossier-event")
+    @click.argument("code")
+    @click.argument("action", type=click.Choice(transitions.ACTIONS))
+    @click.option("--by", "username", required=True, help="The officer who did it.")
+    @click.option("--at", "at", default=None, help="When it happened (ISO 8601); default now.")
+    @click.option("--reason", default="", help="Reason or note.")
+    @click.option("--appointment", default=None, help="The new appointment of an extension (ISO 8601).")
+    def dossier_event(code, action, username, at, reason, appointment):
+        """Record a processing step that happened on paper, at the time it happened."""
+        user = User.get_or_none(User.username == username.strip().lower())
+        data = transitions.EventInput(action, at=_when(at, "--at"), reason=reason,
+                                      appointment=_when(appointment, "--appointment"))
+        office = office_service.get_office()
+        try:
+            dossier, state = transitions.perform(code.strip().upper(), data, user,
+                                                 office_service.calendar(office), office.max_extensions)
+        except transitions.TransitionError as exc:
+            with force_locale("vi"):
+                _fail(gettext(exc.message, **exc.params))
+        click.echo(json.dumps({
+            "code": dossier.code, "status": state.status,
+            "appointment": state.appointment.isoformat() if state.appointment else None,
+            "paused_minutes": state.paused_minutes, "late": state.late_so_far(data.at)}, ensure_ascii=False))
+
+    @app.cli.command("deadline-check")
+    @click.option("--at", "at", default=None, help="The clock to check at (ISO 8601); default now.")
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON object of dossier codes.")
+    def deadline_check(at, as_json):
+        """Open dossiers overdue, due today, due by the next working day, or past 75% of their time."""
+        lists = deadlines.codes(office_service.calendar(), _when(at, "--at") or now())
+        if as_json:
+            click.echo(json.dumps(lists, ensure_ascii=False))
+            return
+        for kind, found in lists.items():
+            click.echo(f"{kind}: {len(found)}" + (f" ({', '.join(found[:20])}{' …' if len(found) > 20 else ''})"
+                                                  if found else ""))
 
     @app.cli.command("audit-verify")
     def audit_verify():

@@ -77,6 +77,7 @@ class Office(BaseModel):
     afternoon_end = CharField(default="17:00")
     max_upload_mb = IntegerField(default=20)
     public_base_url = CharField(default="")
+    max_extensions = IntegerField(default=1)  # apologies and extensions (form 04) allowed per dossier
 
 
 class CalendarOverride(BaseModel):
@@ -208,6 +209,19 @@ class Dossier(BaseModel):
     received_by = ForeignKeyField(User, null=True, backref="dossiers", on_delete="RESTRICT")
     api_token = ForeignKeyField(ApiToken, null=True, backref="dossiers", on_delete="RESTRICT")
     created_at = AwareDateTimeField(default=now)
+    # Processing state: a cache of what services.history.derive() computes from the status events,
+    # kept on the row so that deadline lists are indexed queries.
+    original_appointment_at = AwareDateTimeField(null=True)
+    warn_at = AwareDateTimeField(null=True)  # when more than 75% of the allotted working time is used
+    paused_minutes = IntegerField(default=0)
+    ended_at = AwareDateTimeField(null=True)
+    end_kind = CharField(default="")  # refused | withdrawn | stopped | settled
+    late = BooleanField(null=True)  # the on-time verdict, once processing has ended
+    unit = ForeignKeyField(Unit, null=True, backref="dossiers", on_delete="RESTRICT")
+    assignee = ForeignKeyField(User, null=True, backref="assigned_dossiers", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("status", "appointment_at"), False), (("status", "warn_at"), False))
 
 
 class DossierComponent(BaseModel):
@@ -227,6 +241,22 @@ class DossierFee(BaseModel):
     name = CharField()
     amount = IntegerField()
     collect_at = CharField(default="intake")  # intake | supplement | return
+
+
+class StatusEvent(BaseModel):
+    """One step of a dossier's life. The dossier's status, appointment, pauses and verdict derive from these."""
+
+    dossier = ForeignKeyField(Dossier, backref="events", on_delete="CASCADE")
+    action = CharField()  # receive | accept | refuse | start | request-supplement | ... (services.transitions)
+    status = IntegerField()  # the status after the event
+    at = AwareDateTimeField()  # when it happened (may be entered later, from paper)
+    entered_at = AwareDateTimeField(default=now)
+    actor = CharField()
+    user = ForeignKeyField(User, null=True, backref="status_events", on_delete="RESTRICT")
+    note = TextField(default="")
+    appointment_at = AwareDateTimeField(null=True)  # the appointment this event set, if any
+    paused_minutes = IntegerField(default=0)  # working minutes of the pause this event ended
+    details = JSONField(null=True)
 
 
 # --- Audit --------------------------------------------------------------------------------
@@ -249,5 +279,5 @@ class AuditEvent(BaseModel):
 MODELS = [
     Office, CalendarOverride, Unit, User, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
-    StoredFile, DailySequence, Dossier, DossierComponent, DossierFee, AuditEvent,
+    StoredFile, DailySequence, Dossier, DossierComponent, DossierFee, StatusEvent, AuditEvent,
 ]

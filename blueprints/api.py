@@ -10,7 +10,7 @@ from flask_babel import force_locale, gettext
 
 from blueprints.public import public_status
 from models import Procedure, now
-from services import accounts, catalog, intake
+from services import accounts, catalog, history, intake
 from services import office as office_service
 from services.calendar import VN_TZ
 from services.text import N_, fold, nfc
@@ -155,4 +155,4 @@ def dossier(code):
     found = intake.find(code)
     if found is None:
         return error(404, N_("No dossier has the code %(code)s."), code=code)
-    return jsonify(public_status(found))
+    return jsonify({**public_status(found), **history.public(found)})

@@ -20,6 +20,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog.view": frozenset(ROLES),
     "office.edit": frozenset({"admin"}),
     "audit.view": frozenset({"admin", "inspector"}),
+    # processing steps (services.transitions names one of these for each action)
+    "dossier.accept": frozenset({"admin", "leader", "intake"}),
+    "dossier.process": frozenset({"admin", "leader", "specialist"}),
+    "dossier.supplement": frozenset({"admin", "leader", "intake", "specialist"}),
+    "dossier.counter": frozenset({"admin", "intake"}),
+    "dossier.extend": frozenset({"admin", "leader"}),
 }
 
 MAX_FAILED_LOGINS = 5

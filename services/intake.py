@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from models import DailySequence, Dossier, DossierComponent, DossierFee, Procedure, ProcedureVersion
-from services import audit, catalog, fees, storage
+from services import audit, catalog, fees, history, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
 from services.text import N_, fold, nfc
@@ -185,6 +185,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
                 digitised=stored is not None)
         for line in lines:
             DossierFee.create(dossier=dossier, name=line.name, amount=line.amount)
+        history.record_receipt(dossier, calendar, actor, user)
         audit.record(actor, "dossier.receive", "dossier", code, None, {
             "procedure": data.version.procedure.code, "version": data.version.version,
             "channel": data.channel, "status": dossier.status,
