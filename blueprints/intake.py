@@ -148,6 +148,9 @@ def show(code):
 @requires("dossier.view")
 def receipt(code):
     dossier = _dossier(code)
+    if dossier.original_appointment_at is None:  # an online dossier not accepted (yet): no appointment
+        flash(_("The receipt can be printed once the dossier is accepted."), "error")
+        return redirect(url_for("intake.show", code=dossier.code))
     with force_locale("vi"):  # a legal form is always in Vietnamese
         pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code), _)
     return Response(pdf, mimetype="application/pdf", headers={

@@ -25,24 +25,30 @@ class Transition:
     permission: str
     required: tuple[str, ...] = ()
     label: str = ""
+    asks: tuple[str, ...] = ()  # further fields the page asks for (details of the event)
+    page_requires: tuple[str, ...] = ()  # of those, the ones the page will not go without
 
 
-def _t(action, sources, target, permission, required=(), label=""):
-    return Transition(action, frozenset(sources), target, permission, tuple(required), label)
+def _t(action, sources, target, permission, required=(), label="", asks=(), page_requires=()):
+    return Transition(action, frozenset(sources), target, permission, tuple(required), label,
+                      tuple(asks), tuple(page_requires))
 
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     _t("accept", {1}, 2, "dossier.accept", (), N_("Accept the dossier")),
     _t("refuse", {1}, 3, "dossier.accept", ("reason",), N_("Refuse the dossier")),
     _t("start", {2, 6}, 4, "dossier.process", (), N_("Start processing")),
-    _t("request-supplement", {2, 4}, 5, "dossier.process", ("reason",), N_("Request a supplement")),
+    _t("request-supplement", {2, 4}, 5, "dossier.process", ("reason",), N_("Request a supplement"),
+       ("items", "contact"), ("items",)),
     _t("receive-supplement", {5}, 4, "dossier.supplement", (), N_("Supplement received")),
     _t("request-fee", {4}, 6, "dossier.process", (), N_("Request fees")),
     _t("withdraw", {1, 2, 4, 5, 6}, 7, "dossier.counter", ("reason",), N_("Withdrawn at the applicant's request")),
     _t("stop", {2, 4, 5, 6}, 8, "dossier.process", ("reason",), N_("Stop processing")),
     _t("settle", {2, 4, 6}, 9, "dossier.process", (), N_("Settled: result ready")),
-    _t("return", {9}, 10, "dossier.counter", (), N_("Result returned")),
-    _t("extend", {2, 4, 6}, None, "dossier.extend", ("reason", "appointment"), N_("Apologise and extend")),
+    _t("return", {9}, 10, "dossier.counter", (), N_("Result returned"), ("method", "recipient"),
+       ("method", "recipient")),
+    _t("extend", {2, 4, 6}, None, "dossier.extend", ("reason", "appointment"), N_("Apologise and extend"),
+       ("remedy",), ("remedy",)),
 )}
 ACTIONS = tuple(TRANSITIONS)
 RETURN_METHODS = {"counter": N_("At the counter"), "post": N_("By post"), "online": N_("Online")}

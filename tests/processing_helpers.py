@@ -32,3 +32,23 @@ def step(code: str, action: str, when: str | None = None, by: str = "admin", rea
     settings = office.get_office()
     return transitions.perform(code, data, User.get(User.username == by), office.calendar(),
                                settings.max_extensions)
+
+
+class using:
+    """`with using(app):` an app context with an open connection, closed again so that HTTP requests
+    made afterwards get their own context (Flask-Login caches the user on the app context)."""
+
+    def __init__(self, app):
+        self.context = app.app_context()
+
+    def __enter__(self):
+        from models import db
+
+        self.context.push()
+        db.connect(reuse_if_open=True)
+
+    def __exit__(self, *exc):
+        from models import db
+
+        db.close()
+        self.context.pop()

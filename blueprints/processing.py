@@ -1,0 +1,186 @@
+"""Processing a dossier: the steps the transition table offers, the timeline, the deadline board."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from peewee import JOIN
+
+from blueprints import render, wants_fragment
+from blueprints.auth import requires
+from models import Dossier, StatusEvent, Unit, User, now
+from services import accounts, deadlines, history, intake, transitions
+from services import office as office_service
+from services.calendar import VN_TZ
+from services.text import N_, nfc
+
+bp = Blueprint("processing", __name__, url_prefix="/processing")
+
+REASON_LABELS = {
+    "refuse": N_("Reason for refusal (cite the rule)"), "request-supplement": N_("Reason"),
+    "withdraw": N_("The applicant's request"), "stop": N_("Reason for stopping"),
+    "extend": N_("Reason for the delay"),
+}
+FIELD_LABELS = {
+    "items": N_("Every missing or incomplete paper, one per line"),
+    "contact": N_("Whom to contact (name, phone)"),
+    "remedy": N_("What the office will do about it"),
+    "method": N_("Returned"), "recipient": N_("Received by (full name)"),
+    "appointment": N_("New appointment"), "at": N_("Done at (leave empty for now)"),
+}
+FIELD_ERRORS = {
+    "reason": N_("Please write the reason."), "items": N_("Please list the missing papers."),
+    "remedy": N_("Please write what the office will do."), "method": N_("Choose how the result was returned."),
+    "recipient": N_("Please write who received the result."), "appointment": N_("Please give the new appointment."),
+    "time": N_("Write the time as day and hour, for example 25/11/2026 09:00."),
+}
+FORMS = {"request-supplement": 2, "refuse": 3, "extend": 4, "stop": 5}
+
+
+@bp.app_context_processor
+def _globals():
+    return {"processing_view": panel_context, "deadline_counts": _nav_counts}
+
+
+def _nav_counts() -> dict[str, int]:
+    """Counts for the navigation bar: one query."""
+    if not accounts.can(current_user, "dossier.view"):
+        return {}
+    return deadlines.counts(office_service.calendar(), now())
+
+
+def _minutes_text(minutes: int) -> str:
+    hours, rest = divmod(abs(minutes), 60)
+    return _("%(h)s h %(m)s min", h=hours, m=f"{rest:02d}")
+
+
+def panel_context(dossier: Dossier, open_action: str | None = None, form=None, errors=None) -> dict:
+    """Everything processing/_panel.html needs, built in one place."""
+    calendar = office_service.calendar()
+    events = list(StatusEvent.select(StatusEvent, User).join(User, JOIN.LEFT_OUTER, on=StatusEvent.user)
+                  .where(StatusEvent.dossier == dossier).order_by(StatusEvent.at, StatusEvent.id))
+    state = history.derive(events)
+    progress = history.progress(dossier, state, calendar, now())
+    offered = transitions.allowed(dossier, current_user)
+    step = transitions.TRANSITIONS.get(open_action) if open_action else None
+    return {
+        "dossier": dossier, "state": state, "events": events, "progress": progress,
+        "left_text": _minutes_text(progress.left) if progress else "",
+        "offered": offered, "step": step, "step_form": form or {}, "step_errors": errors or {},
+        "statuses": intake.STATUSES, "labels": {t.action: t.label for t in transitions.TRANSITIONS.values()},
+        "reason_labels": REASON_LABELS, "field_labels": FIELD_LABELS,
+        "return_methods": transitions.RETURN_METHODS,
+        "forms": {FORMS[e.action]: e.action for e in events if e.action in FORMS},
+    }
+
+
+def _dossier(code: str) -> Dossier:
+    dossier = intake.find(code)
+    if dossier is None:
+        abort(404)
+    return dossier
+
+
+def _transition(dossier: Dossier, action: str) -> transitions.Transition:
+    transition = transitions.TRANSITIONS.get(action)
+    if transition is None:
+        abort(404)
+    if not accounts.can(current_user, transition.permission):
+        abort(403)
+    return transition
+
+
+def _local_time(value: str) -> dt.datetime | None:
+    """A datetime-local value ('2026-11-25T09:00') in Vietnam time; ValueError when unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(value).replace(tzinfo=VN_TZ, second=0, microsecond=0)
+
+
+def validate_step(transition: transitions.Transition, form) -> tuple[transitions.EventInput | None, dict]:
+    """The step form -> (event input, errors keyed by field)."""
+    errors: dict[str, str] = {}
+    times = {}
+    for name in ("at", "appointment"):
+        try:
+            times[name] = _local_time(form.get(name, ""))
+        except ValueError:
+            times[name] = None
+            errors[name] = FIELD_ERRORS["time"]
+    details = {name: nfc(form.get(name, "")) for name in transition.asks}
+    if "items" in details:
+        details["items"] = "\n".join(line.strip() for line in details["items"].splitlines() if line.strip())
+    if "method" in details and details["method"] and details["method"] not in transitions.RETURN_METHODS:
+        details["method"] = ""
+    reason = nfc(form.get("reason", ""))
+    values = {"reason": reason, "appointment": times["appointment"], **details}
+    for name in transition.required + transition.page_requires:
+        if not values.get(name) and name not in errors:
+            errors[name] = FIELD_ERRORS[name]
+    if errors:
+        return None, errors
+    return transitions.EventInput(transition.action, at=times["at"], reason=reason,
+                                  appointment=times["appointment"], details=details), {}
+
+
+def _translated(errors: dict) -> dict:
+    return {k: _(v) for k, v in errors.items()}
+
+
+@bp.get("/<code>/step/<action>")
+@requires("dossier.view")
+def step_form(code, action):
+    dossier = _dossier(code)
+    transition = _transition(dossier, action)
+    return render("processing/step.html", "processing/_panel.html",
+                  p=panel_context(dossier, transition.action))
+
+
+@bp.post("/<code>/step/<action>")
+@requires("dossier.view")
+def step(code, action):
+    dossier = _dossier(code)
+    transition = _transition(dossier, action)
+    data, errors = validate_step(transition, request.form)
+    if data is not None:
+        office = office_service.get_office()
+        try:
+            dossier, _state = transitions.perform(dossier.code, data, current_user, office_service.calendar(office),
+                                                  office.max_extensions)
+        except transitions.TransitionError as exc:
+            errors = {"form": _(exc.message, **exc.params)}
+    if errors:
+        context = panel_context(dossier, transition.action, request.form, _translated(errors))
+        return render("processing/step.html", "processing/_panel.html", 422, p=context)
+    message = _("Done: %(step)s.", step=_(transition.label))
+    if wants_fragment():
+        return render("processing/step.html", "processing/_panel.html", done=message,
+                      p=panel_context(intake.find(dossier.code)))
+    flash(message, "success")
+    return redirect(url_for("intake.show", code=dossier.code) + "#processing")
+
+
+@bp.get("/board")
+@requires("dossier.view")
+def board():
+    unit_id = intake.whole_number(request.args.get("unit")) or None
+    officer_id = intake.whole_number(request.args.get("officer")) or None
+    calendar, at = office_service.calendar(), now()
+    lists = deadlines.board(calendar, at, unit_id, officer_id)
+    return render("processing/board.html", "processing/_board.html", lists=lists,
+                  counts=deadlines.counts(calendar, at, unit_id, officer_id),
+                  units=list(Unit.select().order_by(Unit.name)),
+                  officers=list(User.select().where(User.role.in_(("specialist", "leader", "intake", "admin")))
+                                .order_by(User.full_name)),
+                  unit_id=unit_id, officer_id=officer_id, at=at, statuses=intake.STATUSES,
+                  titles=BOARD_TITLES)
+
+
+BOARD_TITLES = {
+    "overdue": N_("Overdue"), "due_today": N_("Due today"),
+    "due_next_working_day": N_("Due by the end of the next working day"),
+    "over_75_percent": N_("More than 75%% of the time used"),
+}
