@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN
@@ -11,7 +11,7 @@ from peewee import JOIN
 from blueprints import render, wants_fragment
 from blueprints.auth import requires
 from models import Dossier, StatusEvent, Unit, User, now
-from services import accounts, deadlines, history, intake, transitions
+from services import accounts, deadlines, forms, history, intake, register, transitions
 from services import office as office_service
 from services.calendar import VN_TZ
 from services.text import N_, nfc
@@ -72,7 +72,8 @@ def panel_context(dossier: Dossier, open_action: str | None = None, form=None, e
         "statuses": intake.STATUSES, "labels": {t.action: t.label for t in transitions.TRANSITIONS.values()},
         "reason_labels": REASON_LABELS, "field_labels": FIELD_LABELS,
         "return_methods": transitions.RETURN_METHODS,
-        "forms": {FORMS[e.action]: e.action for e in events if e.action in FORMS},
+        "forms": sorted({FORMS[e.action] for e in events if e.action in FORMS} | {6}),
+        "form_names": FORM_NAMES,
     }
 
 
@@ -184,3 +185,72 @@ BOARD_TITLES = {
     "due_next_working_day": N_("Due by the end of the next working day"),
     "over_75_percent": N_("More than 75%% of the time used"),
 }
+
+
+FORM_NAMES = {2: N_("Supplement request (form 02)"), 3: N_("Refusal (form 03)"),
+              4: N_("Apology and new appointment (form 04)"), 5: N_("Notice of stopped processing (form 05)"),
+              6: N_("Process control slip (form 06)")}
+
+
+def _pdf(data: bytes, filename: str, mimetype: str = "application/pdf") -> Response:
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@bp.get("/<code>/form/<int:number>.pdf")
+@requires("dossier.view")
+def form_pdf(code, number):
+    dossier = _dossier(code)
+    office = office_service.get_office()
+    try:
+        if number == 6:
+            data = forms.control_slip_pdf(dossier, office)
+        elif number in forms.ACTION_OF_FORM:
+            data = forms.notice_pdf(number, dossier, office)
+        else:
+            abort(404)
+    except forms.FormUnavailable:
+        abort(404)
+    return _pdf(data, f"{dossier.code}-mau-{number:02d}.pdf")
+
+
+def _register_range(args) -> tuple[dt.date | None, dt.date | None, str]:
+    """(start, end, error) from ?from=YYYY-MM-DD&to=YYYY-MM-DD; today by default."""
+    today = now().date()
+    try:
+        start = dt.date.fromisoformat(args.get("from") or today.isoformat())
+        end = dt.date.fromisoformat(args.get("to") or start.isoformat())
+    except ValueError:
+        return None, None, _("Enter valid dates.")
+    if end < start:
+        return None, None, _("The end date must not be before the start date.")
+    if (end - start).days >= register.MAX_DAYS:
+        return None, None, _("Choose at most one year.")
+    return start, end, ""
+
+
+@bp.get("/register")
+@requires("dossier.view")
+def register_page():
+    start, end, error = _register_range(request.args)
+    return render("processing/register.html", "processing/register.html", 422 if error else 200,
+                  start=start, end=end, error=error, form=request.args)
+
+
+@bp.get("/register.<fmt>")
+@requires("dossier.view")
+def register_file(fmt):
+    if fmt not in ("pdf", "xlsx"):
+        abort(404)
+    start, end, error = _register_range(request.args)
+    if error:
+        return render("processing/register.html", "processing/register.html", 422,
+                      start=start, end=end, error=error, form=request.args)
+    office = office_service.get_office()
+    rows = register.rows(start, end, intake.whole_number(request.args.get("unit")) or None)
+    name = f"so-theo-doi-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
+    if fmt == "pdf":
+        return _pdf(forms.register_pdf(office, start, end, rows), name)
+    response = _pdf(forms.register_xlsx(office, start, end, rows), name,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

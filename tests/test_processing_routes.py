@@ -143,3 +143,33 @@ def test_the_extension_limit_is_an_office_setting(app):
     admin.post("/admin/office", data={**form, "max_extensions": "2"})
     with using(app):
         assert office.get_office().max_extensions == 2
+
+
+def test_form_links_and_pdfs(app):
+    code = _dossier(app, when="2026-11-16 08:00")
+    with using(app):
+        step(code, "request-supplement", "2026-11-16 10:00", reason="Thiếu", items="Ảnh 4x6")
+    s = _as(app, "inspector")
+    page = s.get(f"/intake/{code}").get_data(as_text=True)
+    assert f"/processing/{code}/form/2.pdf" in page and f"/processing/{code}/form/6.pdf" in page
+    assert f"/processing/{code}/form/4.pdf" not in page
+    for number in (2, 6):
+        response = s.get(f"/processing/{code}/form/{number}.pdf")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert s.get(f"/processing/{code}/form/4.pdf").status_code == 404
+    assert s.get(f"/processing/{code}/form/9.pdf").status_code == 404
+
+
+def test_register_page_and_files(app):
+    code = _dossier(app, when="2026-11-16 08:00")
+    s = _as(app, "leader")
+    assert "Sổ theo dõi hồ sơ" in s.get("/processing/register").get_data(as_text=True)
+    response = s.get("/processing/register.pdf?from=2026-11-16&to=2026-11-16")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    response = s.get("/processing/register.xlsx?from=2026-11-16&to=2026-11-16")
+    assert response.status_code == 200 and response.data.startswith(b"PK") and "attachment" in response.headers["Content-Disposition"]
+    assert code  # the register's content is checked in test_forms
+    bad = s.get("/processing/register.pdf?from=2026-11-20&to=2026-11-16")
+    assert bad.status_code == 422 and "không được trước" in bad.get_data(as_text=True)
+    assert s.get("/processing/register.xlsx?from=hôm-qua").status_code == 422
+    assert s.get("/processing/register.csv").status_code == 404
