@@ -9,7 +9,7 @@ import click
 from flask_babel import force_locale, gettext
 
 from models import User, now
-from services import accounts, audit, catalog, deadlines, demo, transitions
+from services import accounts, audit, catalog, checklists, deadlines, demo, transitions
 from services import office as office_service
 from services.calendar import VN_TZ
 from services.database import apply_migrations
@@ -37,7 +37,8 @@ def register(app) -> None:
         """Apply pending migrations and load the seed catalog."""
         applied = apply_migrations()
         added = catalog.load_seed()
-        click.echo(f"migrations applied: {len(applied)}; procedures added: {added}")
+        seeded = checklists.seed_all()
+        click.echo(f"migrations applied: {len(applied)}; procedures added: {added}; checklists seeded: {seeded}")
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)

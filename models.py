@@ -292,6 +292,33 @@ class StatusEvent(BaseModel):
     details = JSONField(null=True)
 
 
+class ChecklistItem(BaseModel):
+    """A procedure's checklist template: one row per thing to verify, grouped by step (a step's role
+    and allotted working hours are those of its first row)."""
+
+    procedure = ForeignKeyField(Procedure, backref="checklist", on_delete="CASCADE")
+    position = IntegerField()
+    step = CharField()
+    role = CharField(default="")
+    hours = IntegerField(default=0)  # allotted working hours of the step; 0: none of its own
+    text = TextField()
+    basis = CharField(default="")  # the legal basis
+
+
+class DossierCheck(BaseModel):
+    """A dossier's own copy of the checklist, made when it was received: later edits never change it."""
+
+    dossier = ForeignKeyField(Dossier, backref="checks", on_delete="CASCADE")
+    position = IntegerField()
+    step = CharField()
+    role = CharField(default="")
+    hours = IntegerField(default=0)
+    text = TextField()
+    basis = CharField(default="")
+    done_at = AwareDateTimeField(null=True)
+    done_by = ForeignKeyField(User, null=True, backref="checks_done", on_delete="RESTRICT")
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 class AuditEvent(BaseModel):
@@ -312,5 +339,6 @@ class AuditEvent(BaseModel):
 MODELS = [
     Office, CalendarOverride, Unit, User, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
-    StoredFile, DailySequence, YearlySequence, Dossier, DossierComponent, DossierFee, StatusEvent, AuditEvent,
+    StoredFile, DailySequence, YearlySequence, Dossier, DossierComponent, DossierFee, StatusEvent,
+    ChecklistItem, DossierCheck, AuditEvent,
 ]

@@ -6,12 +6,12 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from blueprints import render, wants_fragment
 from blueprints.auth import requires
-from models import Dossier, StatusEvent, Unit, User, now
-from services import accounts, deadlines, forms, history, intake, register, transitions
+from models import ChecklistItem, Dossier, DossierCheck, Procedure, StatusEvent, Unit, User, now
+from services import accounts, checklists, deadlines, forms, history, intake, register, transitions
 from services import office as office_service
 from services.calendar import VN_TZ
 from services.text import N_, nfc
@@ -36,6 +36,8 @@ FIELD_ERRORS = {
     "recipient": N_("Please write who received the result."), "appointment": N_("Please give the new appointment."),
     "time": N_("Write the time as day and hour, for example 25/11/2026 09:00."),
 }
+ROLE_NAMES = {"admin": N_("Administrator"), "leader": N_("Leader"), "intake": N_("Counter officer"),
+              "specialist": N_("Specialist"), "trainer": N_("Trainer"), "inspector": N_("Inspector")}
 FORMS = {"request-supplement": 2, "refuse": 3, "extend": 4, "stop": 5}
 
 
@@ -72,6 +74,11 @@ def panel_context(dossier: Dossier, open_action: str | None = None, form=None, e
         "statuses": intake.STATUSES, "labels": {t.action: t.label for t in transitions.TRANSITIONS.values()},
         "reason_labels": REASON_LABELS, "field_labels": FIELD_LABELS,
         "return_methods": transitions.RETURN_METHODS,
+        "checks": list(DossierCheck.select(DossierCheck, User)
+                       .join(User, JOIN.LEFT_OUTER, on=DossierCheck.done_by)
+                       .where(DossierCheck.dossier == dossier).order_by(DossierCheck.position)),
+        "role_names": ROLE_NAMES,
+        "can_check": accounts.can(current_user, "dossier.check") and state.ended_at is None,
         "forms": sorted({FORMS[e.action] for e in events if e.action in FORMS} | {6}),
         "form_names": FORM_NAMES,
     }
@@ -254,3 +261,57 @@ def register_file(fmt):
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- Checklists ------------------------------------------------------------------------------
+
+@bp.post("/<code>/check/<int:check_id>")
+@requires("dossier.check")
+def check(code, check_id):
+    dossier = _dossier(code)
+    item = DossierCheck.get_or_none((DossierCheck.id == check_id) & (DossierCheck.dossier == dossier))
+    if item is None:
+        abort(404)
+    if dossier.ended_at is not None:
+        abort(409)
+    item = checklists.tick(item, request.form.get("done") == "1", current_user)
+    if wants_fragment():
+        return render("processing/step.html", "processing/_check.html", c=item, dossier=dossier, can_check=True)
+    return redirect(url_for("intake.show", code=dossier.code) + "#checklist")
+
+
+@bp.get("/checklists")
+@requires("checklist.edit")
+def checklist_index():
+    procedures = list(Procedure.select().order_by(Procedure.code))
+    counts = dict(ChecklistItem.select(ChecklistItem.procedure, fn.COUNT(ChecklistItem.id))
+                  .group_by(ChecklistItem.procedure).tuples())
+    return render("processing/checklists.html", "processing/checklists.html", procedures=procedures,
+                  counts=counts)
+
+
+def _editor(procedure, rows, errors=None, status=200):
+    blank = [checklists.Row("", "", 0, "", "") for _ in range(3)]
+    return render("processing/checklist_edit.html", "processing/checklist_edit.html", status,
+                  procedure=procedure, rows=[*rows, *blank], errors=_translated(errors or {}),
+                  roles=accounts.ROLES, role_names=ROLE_NAMES)
+
+
+@bp.get("/checklists/<code>")
+@requires("checklist.edit")
+def checklist_edit(code):
+    procedure = Procedure.get_or_none(Procedure.code == code) or abort(404)
+    return _editor(procedure, [checklists.Row(i.step, i.role, i.hours, i.text, i.basis)
+                               for i in checklists.template(procedure)])
+
+
+@bp.post("/checklists/<code>")
+@requires("checklist.edit")
+def checklist_save(code):
+    procedure = Procedure.get_or_none(Procedure.code == code) or abort(404)
+    rows, errors = checklists.validate(request.form)
+    if errors:
+        return _editor(procedure, rows, errors, 422)
+    checklists.save(procedure, rows, current_user.username)
+    flash(_("Checklist saved. Dossiers already received keep the checklist they were received with."), "success")
+    return redirect(url_for("processing.checklist_edit", code=procedure.code))

@@ -35,6 +35,38 @@ def up(migrator, db):
             table_name = 'status_event'
     db.create_tables([StatusEvent])
 
+    class Procedure(Model):
+        class Meta:
+            database = db
+            table_name = 'procedure'
+
+    class ChecklistItem(Model):
+        procedure = ForeignKeyField(Procedure, on_delete='CASCADE')
+        position = IntegerField()
+        step = CharField()
+        role = CharField(default='')
+        hours = IntegerField(default=0)
+        text = TextField()
+        basis = CharField(default='')
+        class Meta:
+            database = db
+            table_name = 'checklist_item'
+
+    class DossierCheck(Model):
+        dossier = ForeignKeyField(Dossier, on_delete='CASCADE')
+        position = IntegerField()
+        step = CharField()
+        role = CharField(default='')
+        hours = IntegerField(default=0)
+        text = TextField()
+        basis = CharField(default='')
+        done_at = TextField(null=True)
+        done_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
+        class Meta:
+            database = db
+            table_name = 'dossier_check'
+    db.create_tables([ChecklistItem, DossierCheck])
+
     migrator.migrate(
         migrator.add_column('office', 'max_extensions', IntegerField(default=1)),
         migrator.add_column('dossier', 'original_appointment_at', TextField(null=True)),
@@ -66,5 +98,7 @@ def down(migrator, db):
             'assignee_id', 'unit_id', 'late', 'end_kind', 'ended_at', 'paused_minutes', 'warn_at',
             'original_appointment_at')],
         migrator.drop_column('office', 'max_extensions'),
+        migrator.drop_table('dossier_check'),
+        migrator.drop_table('checklist_item'),
         migrator.drop_table('status_event'),
     )

@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dossier.supplement": frozenset({"admin", "leader", "intake", "specialist"}),
     "dossier.counter": frozenset({"admin", "intake"}),
     "dossier.extend": frozenset({"admin", "leader"}),
+    "dossier.check": frozenset({"admin", "leader", "intake", "specialist"}),
+    "checklist.edit": frozenset({"admin", "leader"}),
 }
 
 MAX_FAILED_LOGINS = 5

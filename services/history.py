@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models import Dossier, StatusEvent
+from services import checklists
 from services.calendar import WorkCalendar
 
 ENDINGS = {"refuse": "refused", "withdraw": "withdrawn", "stop": "stopped", "settle": "settled"}
@@ -106,13 +107,14 @@ def apply(dossier: Dossier, state: State, calendar: WorkCalendar) -> None:
 
 
 def record_receipt(dossier: Dossier, calendar: WorkCalendar, actor: str, user=None) -> StatusEvent:
-    """The first event of a dossier: received at the counter (2) or registered online (1).
-    Call inside the transaction that saves the dossier."""
+    """The first event of a dossier (received at the counter: 2, registered online: 1) and its own
+    copy of the procedure's checklist. Call inside the transaction that saves the dossier."""
     event = StatusEvent.create(
         dossier=dossier, action="receive", status=dossier.status, at=dossier.received_at, actor=actor,
         user=user, appointment_at=dossier.appointment_at if dossier.status != 1 else None)
     apply(dossier, derive([event]), calendar)
     dossier.save()
+    checklists.copy_to(dossier)
     return event
 
 
