@@ -247,6 +247,7 @@ class Dossier(BaseModel):
     late = BooleanField(null=True)  # the on-time verdict, once processing has ended
     unit = ForeignKeyField(Unit, null=True, backref="dossiers", on_delete="RESTRICT")
     assignee = ForeignKeyField(User, null=True, backref="assigned_dossiers", on_delete="RESTRICT")
+    secret = CharField(default="")  # printed in the receipt's QR link: the citizen's page and rating
 
     class Meta:
         indexes = ((("status", "appointment_at"), False), (("status", "warn_at"), False))
@@ -319,6 +320,15 @@ class DossierCheck(BaseModel):
     done_by = ForeignKeyField(User, null=True, backref="checks_done", on_delete="RESTRICT")
 
 
+class Rating(BaseModel):
+    """The applicant's satisfaction with a settled dossier: one per dossier."""
+
+    dossier = ForeignKeyField(Dossier, backref="ratings", unique=True, on_delete="CASCADE")
+    level = IntegerField()  # 1 satisfied, 2 normal, 3 unsatisfied
+    comment = TextField(default="")
+    at = AwareDateTimeField(default=now, index=True)
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 class AuditEvent(BaseModel):
@@ -340,5 +350,5 @@ MODELS = [
     Office, CalendarOverride, Unit, User, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
     StoredFile, DailySequence, YearlySequence, Dossier, DossierComponent, DossierFee, StatusEvent,
-    ChecklistItem, DossierCheck, AuditEvent,
+    ChecklistItem, DossierCheck, Rating, AuditEvent,
 ]

@@ -154,7 +154,7 @@ def receipt(code):
         flash(_("The receipt can be printed once the dossier is accepted."), "error")
         return redirect(url_for("intake.show", code=dossier.code))
     with force_locale("vi"):  # a legal form is always in Vietnamese
-        pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code), _)
+        pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier), _)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{dossier.code}-giay-tiep-nhan.pdf"'})
 
@@ -170,8 +170,11 @@ def scan(code, position):
     return Response(data, mimetype=comp.file.mime, headers={"Content-Disposition": "inline"})
 
 
-def _lookup_url(code: str) -> str:
+def _lookup_url(dossier) -> str:
+    """The receipt's QR link: the citizen's page with the dossier's secret (else the public lookup)."""
+    endpoint, args = (("citizen.dossier", {"code": dossier.code, "secret": dossier.secret}) if dossier.secret
+                      else ("public.lookup", {"code": dossier.code}))
     base = office_service.get_office().public_base_url.rstrip("/")
     if base:
-        return base + url_for("public.lookup", code=code)
-    return url_for("public.lookup", code=code, _external=True)
+        return base + url_for(endpoint, **args)
+    return url_for(endpoint, **args, _external=True)

@@ -30,6 +30,8 @@ FIELD_LABELS = {
     "method": N_("Returned"), "recipient": N_("Received by (full name)"),
     "appointment": N_("New appointment"), "at": N_("Done at (leave empty for now)"),
 }
+DETAIL_LABELS = {"items": N_("Papers to supplement"), "contact": N_("Contact"), "remedy": N_("Remedy"),
+                 "method": N_("Returned"), "recipient": N_("Received by")}
 FIELD_ERRORS = {
     "reason": N_("Please write the reason."), "items": N_("Please list the missing papers."),
     "remedy": N_("Please write what the office will do."), "method": N_("Choose how the result was returned."),
@@ -72,7 +74,7 @@ def panel_context(dossier: Dossier, open_action: str | None = None, form=None, e
         "left_text": _minutes_text(progress.left) if progress else "",
         "offered": offered, "step": step, "step_form": form or {}, "step_errors": errors or {},
         "statuses": intake.STATUSES, "labels": {t.action: t.label for t in transitions.TRANSITIONS.values()},
-        "reason_labels": REASON_LABELS, "field_labels": FIELD_LABELS,
+        "reason_labels": REASON_LABELS, "field_labels": FIELD_LABELS, "detail_labels": DETAIL_LABELS,
         "return_methods": transitions.RETURN_METHODS,
         "checks": list(DossierCheck.select(DossierCheck, User)
                        .join(User, JOIN.LEFT_OUTER, on=DossierCheck.done_by)

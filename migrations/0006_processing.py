@@ -67,6 +67,16 @@ def up(migrator, db):
             table_name = 'dossier_check'
     db.create_tables([ChecklistItem, DossierCheck])
 
+    class Rating(Model):
+        dossier = ForeignKeyField(Dossier, unique=True, on_delete='CASCADE')
+        level = IntegerField()
+        comment = TextField(default='')
+        at = TextField(index=True)
+        class Meta:
+            database = db
+            table_name = 'rating'
+    db.create_tables([Rating])
+
     migrator.migrate(
         migrator.add_column('office', 'max_extensions', IntegerField(default=1)),
         migrator.add_column('dossier', 'original_appointment_at', TextField(null=True)),
@@ -79,6 +89,7 @@ def up(migrator, db):
                                                                   field=Unit.id)),
         migrator.add_column('dossier', 'assignee_id', ForeignKeyField(User, null=True, on_delete='RESTRICT',
                                                                       field=User.id)),
+        migrator.add_column('dossier', 'secret', CharField(default='')),
         migrator.add_index('dossier', ('status', 'appointment_at'), False),
         migrator.add_index('dossier', ('status', 'warn_at'), False),
     )
@@ -98,6 +109,8 @@ def down(migrator, db):
             'assignee_id', 'unit_id', 'late', 'end_kind', 'ended_at', 'paused_minutes', 'warn_at',
             'original_appointment_at')],
         migrator.drop_column('office', 'max_extensions'),
+        migrator.drop_column('dossier', 'secret'),
+        migrator.drop_table('rating'),
         migrator.drop_table('dossier_check'),
         migrator.drop_table('checklist_item'),
         migrator.drop_table('status_event'),

@@ -7,6 +7,7 @@ dossier row so that deadline lists are plain indexed queries.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from models import Dossier, StatusEvent
@@ -113,6 +114,7 @@ def record_receipt(dossier: Dossier, calendar: WorkCalendar, actor: str, user=No
         dossier=dossier, action="receive", status=dossier.status, at=dossier.received_at, actor=actor,
         user=user, appointment_at=dossier.appointment_at if dossier.status != 1 else None)
     apply(dossier, derive([event]), calendar)
+    dossier.secret = secrets.token_urlsafe(9)
     dossier.save()
     checklists.copy_to(dossier)
     return event

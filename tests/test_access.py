@@ -34,6 +34,8 @@ ROUTES = [
     ("GET", "/processing/checklists", "checklist.edit"),
     ("GET", "/processing/checklists/2.000815", "checklist.edit"),
     ("POST", "/processing/checklists/2.000815", "checklist.edit"),
+    ("GET", f"/d/{CODE}/not-the-secret", "public"),
+    ("POST", f"/d/{CODE}/not-the-secret", "public"),
     ("GET", "/login", "public"),
     ("POST", "/login", "public"),
     ("POST", "/language", "public"),

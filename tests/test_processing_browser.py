@@ -28,12 +28,18 @@ def _shot(page, name):
 
 
 def test_process_a_dossier_to_the_returned_result(app, browser, server):  # noqa: F811
+    from models import Dossier
+
     with using(app):
         code = receive(app, "1.004873", "2026-11-23 08:00").code
+        secret = Dossier.get(Dossier.code == code).secret
     page = _page(browser)
     _login(page, server, "specialist")
     page.goto(f"{server}/intake/{code}")
     _shot(page, "dossier-accepted")
+    page.click("#checklist ~ ul.checklist button.tick >> nth=0")  # htmx swaps just that line
+    page.wait_for_selector("#checklist ~ ul.checklist li.done")
+    assert "đã xong 0/6" in page.inner_text("#checklist")  # the count is not re-rendered: one line only
     page.click("#processing button:has-text('Bắt đầu xử lý')")
     page.wait_for_selector("#processing .flash.success")
     page.click("#processing a:has-text('Yêu cầu bổ sung hồ sơ')")
@@ -65,3 +71,14 @@ def test_process_a_dossier_to_the_returned_result(app, browser, server):  # noqa
     page.goto(f"{server}/processing/board")
     _shot(page, "board")
     page.context.close()
+
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", java_script_enabled=False)
+    page = phone.new_page()
+    page.goto(f"{server}/d/{code}/{secret}")  # what the receipt's QR code opens
+    assert "Đã trả kết quả" in page.inner_text("main")
+    page.check("input[name=level][value='1']")
+    page.fill("#comment", "Cán bộ hướng dẫn tận tình")
+    _shot(page, "citizen-rating")
+    page.click("form button[type=submit]")
+    assert "Cảm ơn Ông/Bà đã đánh giá" in page.inner_text("main")
+    phone.close()
