@@ -73,7 +73,10 @@ def panel_context(dossier: Dossier, open_action: str | None = None, form=None, e
         "dossier": dossier, "state": state, "events": events, "progress": progress,
         "left_text": _minutes_text(progress.left) if progress else "",
         "offered": offered, "step": step, "step_form": form or {}, "step_errors": errors or {},
-        "statuses": intake.STATUSES, "labels": {t.action: t.label for t in transitions.TRANSITIONS.values()},
+        "statuses": intake.STATUSES,
+        "labels": {"assign": N_("Handed over"), **{t.action: t.label for t in transitions.TRANSITIONS.values()}},
+        "can_assign": accounts.can(current_user, "dossier.assign") and state.ended_at is None and state.status != 1,
+        "officers": _officers,
         "reason_labels": REASON_LABELS, "field_labels": FIELD_LABELS, "detail_labels": DETAIL_LABELS,
         "return_methods": transitions.RETURN_METHODS,
         "checks": list(DossierCheck.select(DossierCheck, User)
@@ -84,6 +87,11 @@ def panel_context(dossier: Dossier, open_action: str | None = None, form=None, e
         "forms": sorted({FORMS[e.action] for e in events if e.action in FORMS} | {6}),
         "form_names": FORM_NAMES,
     }
+
+
+def _officers():
+    return list(User.select().where(User.active & User.role.in_(transitions.ASSIGNABLE_ROLES))
+                .order_by(User.full_name))
 
 
 def _dossier(code: str) -> Dossier:
@@ -317,3 +325,23 @@ def checklist_save(code):
     checklists.save(procedure, rows, current_user.username)
     flash(_("Checklist saved. Dossiers already received keep the checklist they were received with."), "success")
     return redirect(url_for("processing.checklist_edit", code=procedure.code))
+
+
+@bp.post("/<code>/assign")
+@requires("dossier.assign")
+def assign(code):
+    dossier = _dossier(code)
+    officer_id = intake.whole_number(request.form.get("officer"))
+    officer = User.get_or_none(User.id == officer_id) if officer_id else None
+    try:
+        dossier = transitions.assign(dossier.code, officer, current_user, note=request.form.get("note", ""))
+        message, status = _("Handed over to %(name)s.", name=officer.full_name or officer.username), 200
+    except transitions.TransitionError as exc:
+        message, status = _(exc.message, **exc.params), 422
+    if wants_fragment():
+        context = panel_context(intake.find(dossier.code))
+        return render("processing/step.html", "processing/_panel.html", status,
+                      done=message if status == 200 else None, assign_error=message if status == 422 else None,
+                      p=context)
+    flash(message, "success" if status == 200 else "error")
+    return redirect(url_for("intake.show", code=dossier.code) + "#processing")

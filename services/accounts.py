@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dossier.supplement": frozenset({"admin", "leader", "intake", "specialist"}),
     "dossier.counter": frozenset({"admin", "intake"}),
     "dossier.extend": frozenset({"admin", "leader"}),
+    "dossier.assign": frozenset({"admin", "leader", "specialist"}),
     "dossier.check": frozenset({"admin", "leader", "intake", "specialist"}),
     "checklist.edit": frozenset({"admin", "leader"}),
 }

@@ -48,7 +48,7 @@ STEP_NAMES = {
     "start": "Chuyển xử lý", "request-supplement": "Yêu cầu bổ sung hồ sơ",
     "receive-supplement": "Nhận hồ sơ bổ sung", "request-fee": "Yêu cầu thực hiện nghĩa vụ tài chính",
     "withdraw": "Công dân yêu cầu rút hồ sơ", "stop": "Dừng xử lý", "settle": "Đã xử lý xong",
-    "return": "Trả kết quả", "extend": "Xin lỗi, hẹn lại ngày trả",
+    "return": "Trả kết quả", "extend": "Xin lỗi, hẹn lại ngày trả", "assign": "Giao xử lý",
 }
 RETURN_METHODS = {"counter": "tại Trung tâm", "post": "qua dịch vụ bưu chính", "online": "trực tuyến"}
 
@@ -192,9 +192,12 @@ def hand_overs(events: list[StatusEvent]) -> list[HandOver]:
                                          f"người nhận: {event.details.get('recipient', '')}"
                                          if event.details.get("recipient") else "", note) if x)
         giver = holder or "Người nộp hồ sơ"
-        receiver = person if event.action != "return" else (event.details or {}).get("recipient") or "Người nộp hồ sơ"
+        receiver = person
         if event.action == "return":
-            giver = person
+            giver, receiver = person, (event.details or {}).get("recipient") or "Người nộp hồ sơ"
+        elif event.action == "assign":
+            giver, receiver = holder or person, (event.details or {}).get("to_name", "")
+            person = receiver
         rows.append(HandOver(STEP_NAMES.get(event.action, event.action), giver, receiver, event.at,
                              _timeliness(event.at, due) if event.action in ("settle", "return") else "", note))
         holder = person

@@ -93,11 +93,15 @@ def _check(dossier: Dossier, user, data: EventInput, last_at: dt.datetime, at_no
         raise TransitionError(N_("Please write the reason."))
     if "appointment" in transition.required and data.appointment is None:
         raise TransitionError(N_("Please give the new appointment."))
-    if data.at > at_now:
-        raise TransitionError(N_("The time of the event cannot be in the future."))
-    if data.at < last_at:
-        raise TransitionError(N_("The time of the event cannot be before the dossier's last event."))
+    _check_time(data.at, last_at, at_now)
     return transition
+
+
+def _check_time(at: dt.datetime, last_at: dt.datetime, at_now: dt.datetime) -> None:
+    if at > at_now:
+        raise TransitionError(N_("The time of the event cannot be in the future."))
+    if at < last_at:
+        raise TransitionError(N_("The time of the event cannot be before the dossier's last event."))
 
 
 def is_office_minute(calendar: WorkCalendar, at: dt.datetime) -> bool:
@@ -170,3 +174,37 @@ def perform(code: str, data: EventInput, user: User | None, calendar: WorkCalend
                       "appointment_at": state.appointment.isoformat() if state.appointment else None,
                       "paused_minutes": state.paused_minutes, "note": data.reason, **details})
     return dossier, state
+
+
+ASSIGNABLE_ROLES = ("specialist", "leader", "intake")
+
+
+def assign(code: str, officer: User, by: User | None, at: dt.datetime | None = None, note: str = "",
+           actor: str | None = None) -> Dossier:
+    """Hand the dossier over to an officer (a row of the control slip); the status does not change."""
+    at_now = now()
+    at = (at or at_now).astimezone(VN_TZ).replace(microsecond=0)
+    with write_transaction():
+        dossier = Dossier.get_or_none(Dossier.code == code)
+        if dossier is None:
+            raise TransitionError(N_("No dossier has the code %(code)s."), code=code)
+        if by is None or not getattr(by, "active", False):
+            raise TransitionError(N_("Unknown or inactive user."))
+        if not accounts.can(by, "dossier.assign"):
+            raise TransitionError(N_("Your role may not do this."))
+        if officer is None or not officer.active or officer.role not in ASSIGNABLE_ROLES:
+            raise TransitionError(N_("Choose an officer who processes dossiers."))
+        events = history.events_of(dossier)
+        state = history.derive(events)
+        if state.ended_at is not None or state.status == 1:
+            raise TransitionError(N_("This step is not possible for a dossier in its current status."))
+        _check_time(at, events[-1].at if events else dossier.received_at, at_now)
+        before = dossier.assignee.username if dossier.assignee_id else None
+        details = {"to": officer.username, "to_name": officer.full_name or officer.username}
+        StatusEvent.create(dossier=dossier, action="assign", status=dossier.status, at=at, entered_at=at_now,
+                           actor=actor or by.username, user=by, note=nfc(note)[:MAX_NOTE], details=details)
+        dossier.assignee, dossier.unit = officer, officer.unit_id
+        dossier.save()
+        audit.record(actor or by.username, "dossier.assign", "dossier", dossier.code, {"assignee": before},
+                     {"assignee": officer.username, "at": at.isoformat(), "entered_at": at_now.isoformat()})
+    return dossier

@@ -173,3 +173,29 @@ def test_register_page_and_files(app):
     assert bad.status_code == 422 and "không được trước" in bad.get_data(as_text=True)
     assert s.get("/processing/register.xlsx?from=hôm-qua").status_code == 422
     assert s.get("/processing/register.csv").status_code == 404
+
+
+def test_hand_over_to_another_officer(app):
+    from models import User
+    from services import forms, history
+
+    code = _dossier(app, when="2026-11-23 08:00")
+    with using(app):
+        step(code, "start", "2026-11-23 09:00", by="specialist")
+        leader_id = User.get(User.username == "leader").id
+    s = _as(app, "specialist")
+    page = s.get(f"/intake/{code}").get_data(as_text=True)
+    assert 'name="officer"' in page and "Cán bộ inspector" not in page.split('name="officer"')[1].split("</select>")[0]
+    response = s.post(f"/processing/{code}/assign", data={"officer": str(leader_id)}, headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Đã chuyển cho Cán bộ leader" in body and "<html" not in body
+    with using(app):
+        d = Dossier.get(Dossier.code == code)
+        assert d.assignee.username == "leader" and d.status == 4
+        rows = forms.hand_overs(history.events_of(d))
+        assert (rows[-1].step, rows[-1].giver, rows[-1].receiver) == ("Giao xử lý", "Cán bộ specialist", "Cán bộ leader")
+        inspector_id = User.get(User.username == "inspector").id
+    response = s.post(f"/processing/{code}/assign", data={"officer": str(inspector_id)})
+    assert response.status_code == 302
+    assert _get(app, code).assignee.username == "leader"  # an inspector does not process dossiers
+    assert _as(app, "intake").post(f"/processing/{code}/assign", data={"officer": str(leader_id)}).status_code == 403
