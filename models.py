@@ -329,6 +329,18 @@ class Rating(BaseModel):
     at = AwareDateTimeField(default=now, index=True)
 
 
+class Petition(BaseModel):
+    """A petition (phản ánh, kiến nghị) an applicant filed about a dossier, answered and closed by staff."""
+
+    dossier = ForeignKeyField(Dossier, backref="petitions", on_delete="CASCADE")
+    text = TextField()
+    submitted_at = AwareDateTimeField(default=now)
+    due_at = AwareDateTimeField(index=True)
+    answer = TextField(default="")
+    answered_at = AwareDateTimeField(null=True, index=True)
+    answered_by = ForeignKeyField(User, null=True, backref="petitions_answered", on_delete="RESTRICT")
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 class AuditEvent(BaseModel):
@@ -350,5 +362,5 @@ MODELS = [
     Office, CalendarOverride, Unit, User, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
     StoredFile, DailySequence, YearlySequence, Dossier, DossierComponent, DossierFee, StatusEvent,
-    ChecklistItem, DossierCheck, Rating, AuditEvent,
+    ChecklistItem, DossierCheck, Rating, Petition, AuditEvent,
 ]

@@ -11,7 +11,7 @@ from peewee import JOIN, fn
 from blueprints import render, wants_fragment
 from blueprints.auth import requires
 from models import ChecklistItem, Dossier, DossierCheck, Procedure, StatusEvent, Unit, User, now
-from services import accounts, checklists, deadlines, forms, history, intake, register, transitions
+from services import accounts, checklists, deadlines, forms, history, intake, petitions, register, transitions
 from services import office as office_service
 from services.calendar import VN_TZ
 from services.text import N_, nfc
@@ -345,3 +345,28 @@ def assign(code):
                       p=context)
     flash(message, "success" if status == 200 else "error")
     return redirect(url_for("intake.show", code=dossier.code) + "#processing")
+
+
+# --- Petitions -------------------------------------------------------------------------------
+
+def _petitions_page(status=200, errors=None, form=None):
+    return render("processing/petitions.html", "processing/petitions.html", status,
+                  waiting=list(petitions.waiting()), answered=list(petitions.answered()), at=now(),
+                  errors=errors or {}, form=form or {})
+
+
+@bp.get("/petitions")
+@requires("petition.answer")
+def petition_list():
+    return _petitions_page()
+
+
+@bp.post("/petitions/<int:petition_id>")
+@requires("petition.answer")
+def petition_answer(petition_id):
+    try:
+        petitions.answer(petition_id, request.form.get("answer", ""), current_user)
+    except petitions.PetitionError as exc:
+        return _petitions_page(422, {petition_id: _(str(exc))}, {petition_id: request.form.get("answer", "")})
+    flash(_("Answer saved."), "success")
+    return redirect(url_for("processing.petition_list"))

@@ -77,6 +77,19 @@ def up(migrator, db):
             table_name = 'rating'
     db.create_tables([Rating])
 
+    class Petition(Model):
+        dossier = ForeignKeyField(Dossier, on_delete='CASCADE')
+        text = TextField()
+        submitted_at = TextField()
+        due_at = TextField(index=True)
+        answer = TextField(default='')
+        answered_at = TextField(null=True, index=True)
+        answered_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
+        class Meta:
+            database = db
+            table_name = 'petition'
+    db.create_tables([Petition])
+
     migrator.migrate(
         migrator.add_column('office', 'max_extensions', IntegerField(default=1)),
         migrator.add_column('dossier', 'original_appointment_at', TextField(null=True)),
@@ -110,6 +123,7 @@ def down(migrator, db):
             'original_appointment_at')],
         migrator.drop_column('office', 'max_extensions'),
         migrator.drop_column('dossier', 'secret'),
+        migrator.drop_table('petition'),
         migrator.drop_table('rating'),
         migrator.drop_table('dossier_check'),
         migrator.drop_table('checklist_item'),

@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dossier.assign": frozenset({"admin", "leader", "specialist"}),
     "dossier.check": frozenset({"admin", "leader", "intake", "specialist"}),
     "checklist.edit": frozenset({"admin", "leader"}),
+    "petition.answer": frozenset({"admin", "leader"}),
 }
 
 MAX_FAILED_LOGINS = 5
