@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN, fn
@@ -11,7 +11,18 @@ from peewee import JOIN, fn
 from blueprints import render, wants_fragment
 from blueprints.auth import requires
 from models import ChecklistItem, Dossier, DossierCheck, Procedure, StatusEvent, Unit, User, now
-from services import accounts, checklists, deadlines, forms, history, intake, petitions, register, transitions
+from services import (
+    accounts,
+    checklists,
+    deadlines,
+    forms,
+    history,
+    intake,
+    petitions,
+    register,
+    storage,
+    transitions,
+)
 from services import office as office_service
 from services.calendar import VN_TZ
 from services.text import N_, nfc
@@ -31,7 +42,7 @@ FIELD_LABELS = {
     "appointment": N_("New appointment"), "at": N_("Done at (leave empty for now)"),
 }
 DETAIL_LABELS = {"items": N_("Papers to supplement"), "contact": N_("Contact"), "remedy": N_("Remedy"),
-                 "method": N_("Returned"), "recipient": N_("Received by")}
+                 "method": N_("Returned"), "recipient": N_("Received by"), "scans": N_("Scans attached")}
 FIELD_ERRORS = {
     "reason": N_("Please write the reason."), "items": N_("Please list the missing papers."),
     "remedy": N_("Please write what the office will do."), "method": N_("Choose how the result was returned."),
@@ -118,9 +129,30 @@ def _local_time(value: str) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value).replace(tzinfo=VN_TZ, second=0, microsecond=0)
 
 
+def _scans(transition: transitions.Transition, errors: dict) -> list[tuple[str, str, int, str]]:
+    """Scans uploaded with a step, checked by content and written to disk (before the transaction)."""
+    if "scans" not in transition.asks:
+        return []
+    office = office_service.get_office()
+    checked = []
+    for upload in request.files.getlist("scans"):
+        if not upload or not upload.filename:
+            continue
+        data = upload.read()
+        mime, problem = intake.check_upload(intake.Upload(upload.filename, data), office.max_upload_mb * 1024 * 1024)
+        if problem:
+            errors["scans"] = _(problem, mb=office.max_upload_mb) + f" ({upload.filename})"
+            return []
+        if mime:
+            checked.append((upload.filename, data, mime))
+    return [(name, storage.write_blob(data, current_app.config["DATA_DIR"]), len(data), mime)
+            for name, data, mime in checked]
+
+
 def validate_step(transition: transitions.Transition, form) -> tuple[transitions.EventInput | None, dict]:
     """The step form -> (event input, errors keyed by field)."""
     errors: dict[str, str] = {}
+    files = _scans(transition, errors)
     times = {}
     for name in ("at", "appointment"):
         try:
@@ -128,7 +160,7 @@ def validate_step(transition: transitions.Transition, form) -> tuple[transitions
         except ValueError:
             times[name] = None
             errors[name] = FIELD_ERRORS["time"]
-    details = {name: nfc(form.get(name, "")) for name in transition.asks}
+    details = {name: nfc(form.get(name, "")) for name in transition.asks if name != "scans"}
     if "items" in details:
         details["items"] = "\n".join(line.strip() for line in details["items"].splitlines() if line.strip())
     if "method" in details and details["method"] and details["method"] not in transitions.RETURN_METHODS:
@@ -141,7 +173,7 @@ def validate_step(transition: transitions.Transition, form) -> tuple[transitions
     if errors:
         return None, errors
     return transitions.EventInput(transition.action, at=times["at"], reason=reason,
-                                  appointment=times["appointment"], details=details), {}
+                                  appointment=times["appointment"], details=details, files=files), {}
 
 
 def _translated(errors: dict) -> dict:

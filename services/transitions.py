@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from models import Dossier, StatusEvent, User, now
-from services import accounts, audit, history
+from peewee import fn
+
+from models import Dossier, DossierComponent, StatusEvent, User, now
+from services import accounts, audit, history, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
 from services.text import N_, nfc
@@ -40,7 +42,7 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     _t("start", {2, 6}, 4, "dossier.process", (), N_("Start processing")),
     _t("request-supplement", {2, 4}, 5, "dossier.process", ("reason",), N_("Request a supplement"),
        ("items", "contact"), ("items",)),
-    _t("receive-supplement", {5}, 4, "dossier.supplement", (), N_("Supplement received")),
+    _t("receive-supplement", {5}, 4, "dossier.supplement", (), N_("Supplement received"), ("scans",)),
     _t("request-fee", {4}, 6, "dossier.process", (), N_("Request fees")),
     _t("withdraw", {1, 2, 4, 5, 6}, 7, "dossier.counter", ("reason",), N_("Withdrawn at the applicant's request")),
     _t("stop", {2, 4, 5, 6}, 8, "dossier.process", ("reason",), N_("Stop processing")),
@@ -71,6 +73,7 @@ class EventInput:
     reason: str = ""
     appointment: dt.datetime | None = None
     details: dict = field(default_factory=dict)  # remedy, missing items, contact, return method, recipient
+    files: list[tuple[str, str, int, str]] = field(default_factory=list)  # (name, sha256, size, mime), on disk
 
 
 def allowed(dossier: Dossier, user) -> list[Transition]:
@@ -130,6 +133,18 @@ def _extension(state: history.State, data: EventInput, calendar: WorkCalendar, m
         raise TransitionError(N_("The new appointment must fall within office hours on a working day."))
 
 
+def _attach(dossier: Dossier, files: list[tuple[str, str, int, str]], event: StatusEvent) -> None:
+    """Scans brought with a supplement become components of the dossier (digitised)."""
+    last = (DossierComponent.select(fn.MAX(DossierComponent.position))
+            .where(DossierComponent.dossier == dossier).scalar() or 0)
+    for offset, (name, digest, size, mime) in enumerate(files, 1):
+        DossierComponent.create(dossier=dossier, position=last + offset, name=f"Bổ sung: {nfc(name)[:200]}",
+                                originals=0, copies=0, file=storage.file_row(digest, size, mime),
+                                file_name=nfc(name)[:250], digitised=True)
+    event.details = {**(event.details or {}), "scans": str(len(files))}
+    event.save()
+
+
 def perform(code: str, data: EventInput, user: User | None, calendar: WorkCalendar,
             max_extensions: int = 1, actor: str | None = None) -> tuple[Dossier, history.State]:
     """Record one event, in one transaction with its audit event. Raises TransitionError, changing nothing."""
@@ -164,6 +179,8 @@ def perform(code: str, data: EventInput, user: User | None, calendar: WorkCalend
             status=dossier.status if transition.target is None else transition.target,
             at=data.at, entered_at=at_now, actor=actor or user.username, user=user, note=data.reason,
             appointment_at=appointment, paused_minutes=paused, details=details or None)
+        if data.files:
+            _attach(dossier, data.files, event)
         state = history.derive([*events, event])
         history.apply(dossier, state, calendar)
         dossier.save()

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_pdf
 from tests.processing_helpers import receive, using
 from tests.test_browser import CHROMIUM, _page, browser, server  # noqa: F401  (fixtures)
 
@@ -51,8 +51,12 @@ def test_process_a_dossier_to_the_returned_result(app, browser, server):  # noqa
     page.click("#processing form.step button[type=submit]")
     page.wait_for_selector("#processing .badge.warn")
     assert "Yêu cầu bổ sung giấy tờ" in page.inner_text("#processing")
-    page.click("#processing button:has-text('Đã nhận hồ sơ bổ sung')")
+    page.click("#processing a:has-text('Đã nhận hồ sơ bổ sung')")
+    page.set_input_files("#f-scans", {"name": "giay-khai-sinh.pdf", "mimeType": "application/pdf",
+                                      "buffer": make_pdf("ban sao")})
+    page.click("#processing form.step button[type=submit]")
     page.wait_for_selector("#processing button:has-text('Đã xử lý xong')")
+    assert "Số bản quét kèm theo: 1" in page.inner_text("#processing")
     page.click("#processing button:has-text('Đã xử lý xong')")
     page.wait_for_selector("#processing .badge.ok")
     _shot(page, "dossier-settled")
@@ -67,6 +71,7 @@ def test_process_a_dossier_to_the_returned_result(app, browser, server):  # noqa
     page.wait_for_url(f"{server}/intake/{code}#processing")
     text = page.inner_text("#processing")
     assert "Đã trả kết quả" in text and "Đúng hạn" in text
+    assert "Bổ sung: giay-khai-sinh.pdf" in page.inner_text("main")  # the scan is a component now
     _shot(page, "dossier-returned")
     page.goto(f"{server}/processing/board")
     _shot(page, "board")

@@ -199,3 +199,32 @@ def test_hand_over_to_another_officer(app):
     assert response.status_code == 302
     assert _get(app, code).assignee.username == "leader"  # an inspector does not process dossiers
     assert _as(app, "intake").post(f"/processing/{code}/assign", data={"officer": str(leader_id)}).status_code == 403
+
+
+def test_supplement_received_with_scans(app):
+    import io
+
+    from models import DossierComponent
+    from tests.conftest import make_pdf
+
+    code = _dossier(app, when="2026-11-23 08:00")
+    with using(app):
+        step(code, "request-supplement", "2026-11-23 09:00", reason="Thiếu", items="Bản sao giấy khai sinh")
+    s = _as(app, "intake")
+    response = s.post(f"/processing/{code}/step/receive-supplement", content_type="multipart/form-data",
+                      data={"scans": [(io.BytesIO(b"MZ not a scan"), "virus.exe")]})
+    assert response.status_code == 422 and "virus.exe" in response.get_data(as_text=True)
+    assert _get(app, code).status == 5
+    response = s.post(f"/processing/{code}/step/receive-supplement", content_type="multipart/form-data",
+                      data={"scans": [(io.BytesIO(make_pdf("khai sinh")), "khai-sinh.pdf"),
+                                      (io.BytesIO(make_pdf("anh")), "anh.pdf")]})
+    assert response.status_code == 302
+    with using(app):
+        d = Dossier.get(Dossier.code == code)
+        added = list(DossierComponent.select().where(DossierComponent.dossier == d)
+                     .order_by(DossierComponent.position))[-2:]
+        assert [(c.position, c.name, c.digitised) for c in added] == [
+            (3, "Bổ sung: khai-sinh.pdf", True), (4, "Bổ sung: anh.pdf", True)]
+        assert d.status == 4
+    scan = s.get(f"/intake/{code}/files/3")
+    assert scan.status_code == 200 and scan.data.startswith(b"%PDF")
