@@ -78,6 +78,7 @@ def panel_context(dossier: Dossier, open_action: str | None = None, form=None, e
                   .where(StatusEvent.dossier == dossier).order_by(StatusEvent.at, StatusEvent.id))
     state = history.derive(events)
     progress = history.progress(dossier, state, calendar, now())
+    risk = deadlines.kind_of(dossier, calendar, now())
     offered = transitions.allowed(dossier, current_user)
     step = transitions.TRANSITIONS.get(open_action) if open_action else None
     return {
@@ -85,7 +86,7 @@ def panel_context(dossier: Dossier, open_action: str | None = None, form=None, e
         "left_text": _minutes_text(progress.left) if progress else "",
         "offered": offered, "step": step, "step_form": form or {}, "step_errors": errors or {},
         "statuses": intake.STATUSES,
-        "labels": {"assign": N_("Handed over"), **{t.action: t.label for t in transitions.TRANSITIONS.values()}},
+        "labels": {"assign": N_("Handed over"), "delay-report": N_("Delay report"), **{t.action: t.label for t in transitions.TRANSITIONS.values()}},
         "can_assign": accounts.can(current_user, "dossier.assign") and state.ended_at is None and state.status != 1,
         "officers": _officers,
         "reason_labels": REASON_LABELS, "field_labels": FIELD_LABELS, "detail_labels": DETAIL_LABELS,
@@ -93,7 +94,9 @@ def panel_context(dossier: Dossier, open_action: str | None = None, form=None, e
         "checks": list(DossierCheck.select(DossierCheck, User)
                        .join(User, JOIN.LEFT_OUTER, on=DossierCheck.done_by)
                        .where(DossierCheck.dossier == dossier).order_by(DossierCheck.position)),
-        "role_names": ROLE_NAMES,
+        "role_names": ROLE_NAMES, "risk": risk, "rule": deadlines.RULES[risk][1] if risk else "",
+        "needs_report": risk == "overdue" and accounts.can(current_user, "dossier.process")
+        and deadlines.needs_report(dossier, calendar, now()),
         "can_check": accounts.can(current_user, "dossier.check") and state.ended_at is None,
         "forms": sorted({FORMS[e.action] for e in events if e.action in FORMS} | {6}),
         "form_names": FORM_NAMES,
@@ -226,7 +229,8 @@ def board():
                   officers=list(User.select().where(User.role.in_(("specialist", "leader", "intake", "admin")))
                                 .order_by(User.full_name)),
                   unit_id=unit_id, officer_id=officer_id, at=at, statuses=intake.STATUSES,
-                  titles=BOARD_TITLES)
+                  titles=BOARD_TITLES, rules=deadlines.RULES,
+                  reports=list(deadlines.delay_reports()) if accounts.can(current_user, "dossier.extend") else [])
 
 
 BOARD_TITLES = {
@@ -402,3 +406,21 @@ def petition_answer(petition_id):
         return _petitions_page(422, {petition_id: _(str(exc))}, {petition_id: request.form.get("answer", "")})
     flash(_("Answer saved."), "success")
     return redirect(url_for("processing.petition_list"))
+
+
+@bp.post("/<code>/delay-report")
+@requires("dossier.process")
+def delay_report(code):
+    dossier = _dossier(code)
+    try:
+        deadlines.report_delay(dossier.code, request.form.get("cause", ""), request.form.get("remedy", ""),
+                               current_user)
+    except deadlines.DelayReportError as exc:
+        return render("processing/step.html", "processing/_panel.html", 422, report_error=_(str(exc)),
+                      report_form=request.form, p=panel_context(dossier))
+    message = _("The delay report was sent to the leader.")
+    if wants_fragment():
+        return render("processing/step.html", "processing/_panel.html", done=message,
+                      p=panel_context(intake.find(dossier.code)))
+    flash(message, "success")
+    return redirect(url_for("intake.show", code=dossier.code) + "#processing")

@@ -182,6 +182,8 @@ def hand_overs(events: list[StatusEvent]) -> list[HandOver]:
     """One row per hand-over: each step after the first passes the dossier from the last holder."""
     rows, holder, due = [], None, None
     for event in events:
+        if event.action == "delay-report":
+            continue
         person = _officer(event)
         if event.appointment_at is not None:
             due = event.appointment_at

@@ -32,6 +32,7 @@ ROUTES = [
     ("GET", "/processing/register.pdf", "dossier.view"),
     ("POST", f"/processing/{CODE}/check/1", "dossier.check"),
     ("POST", f"/processing/{CODE}/assign", "dossier.assign"),
+    ("POST", f"/processing/{CODE}/delay-report", "dossier.process"),
     ("GET", "/processing/checklists", "checklist.edit"),
     ("GET", "/processing/checklists/2.000815", "checklist.edit"),
     ("POST", "/processing/checklists/2.000815", "checklist.edit"),

@@ -228,3 +228,36 @@ def test_supplement_received_with_scans(app):
         assert d.status == 4
     scan = s.get(f"/intake/{code}/files/3")
     assert scan.status_code == 200 and scan.data.startswith(b"%PDF")
+
+
+def test_an_overdue_dossier_asks_for_a_delay_report_that_reaches_the_leader(app):
+    code = _dossier(app, when="2026-11-16 08:00")  # appointment Thu 19 Nov 08:00: overdue now
+    specialist = _as(app, "specialist")
+    page = specialist.get(f"/intake/{code}").get_data(as_text=True)
+    assert "báo cáo chậm trễ" in page and 'name="cause"' in page
+    response = specialist.post(f"/processing/{code}/delay-report", data={"cause": "Chờ xác minh"})
+    assert response.status_code == 422 and "Vui lòng ghi nguyên nhân và biện pháp khắc phục" in response.get_data(as_text=True)
+    response = specialist.post(f"/processing/{code}/delay-report",
+                               data={"cause": "Chờ xác minh", "remedy": "Làm thêm giờ"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and 'name="cause"' not in response.get_data(as_text=True)
+    board = _as(app, "leader").get("/processing/board").get_data(as_text=True)
+    reports = board.split("board-reports", 1)[1]
+    assert code in reports and "Chờ xác minh" in reports and "Làm thêm giờ" in reports
+    assert "board-reports" not in specialist.get("/processing/board").get_data(as_text=True)
+    assert _as(app, "intake").post(f"/processing/{code}/delay-report", data={"cause": "x", "remedy": "y"}).status_code == 403
+
+
+def test_rule_for_each_list(app):
+    from services import deadlines
+    from services import office as office_service
+
+    with using(app):
+        d = receive(app, "1.004222", "2026-11-09 08:00")
+        calendar = office_service.calendar()
+        # as worked out in test_deadlines: 75% at Mon 16 09:52, appointment Wed 18 08:00
+        assert deadlines.kind_of(d, calendar, at("2026-11-16 09:52")) is None
+        assert deadlines.kind_of(d, calendar, at("2026-11-16 09:53")) == "over_75_percent"
+        assert deadlines.kind_of(d, calendar, at("2026-11-17 09:00")) == "due_next_working_day"
+        assert deadlines.kind_of(d, calendar, at("2026-11-18 08:00")) == "due_today"
+        assert deadlines.kind_of(d, calendar, at("2026-11-18 08:01")) == "overdue"
+        assert [deadlines.RULES[k][0] for k in deadlines.KINDS] == ["report", "leader", "officer", "officer"]
