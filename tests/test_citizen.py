@@ -25,6 +25,8 @@ def test_the_secret_opens_the_page_and_a_wrong_one_does_not(app):
     assert "Đang xử lý" in page and "08:00 27/11/2026" in page
     assert "Cán bộ" not in page and "Nguyễn Thị Hường" not in page  # no names of officers or applicant
     assert "Đánh giá" not in page and 'name="level"' not in page  # not settled yet: nothing to rate
+    response = client.post(f"/d/{code}/{secret}", data={"csrf_token": csrf_from(page), "level": "1"})
+    assert response.status_code == 422 and "khi hồ sơ đã có kết quả" in response.get_data(as_text=True)
     assert client.get(f"/d/{code}/{secret[:-1]}x").status_code == 404
     assert client.get(f"/d/{code}/").status_code == 404
     assert client.get(f"/d/000.00.01.H26-000000-0001/{secret}").status_code == 404
