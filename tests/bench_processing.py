@@ -112,6 +112,11 @@ def main() -> int:
     bare.add_url_rule("/", "bare", lambda: "ok")
     bare_client = bare.test_client()
     bare_ms = median_ms(lambda: bare_client.get("/"), 200)
+    for url in (f"/intake/{code}", "/processing/board"):
+        status = client.get(url).status_code
+        if status != 200:
+            print(f"{url} answered {status}")
+            return 1
     page_ms = median_ms(lambda: client.get(f"/intake/{code}"), 50)
     board_ms = median_ms(lambda: client.get("/processing/board"), 10)
     html = client.get(f"/intake/{code}").data
