@@ -44,7 +44,7 @@ def test_mo_is_compiled_from_the_current_po():
 @pytest.mark.parametrize(("msgid", "expected"), [
     ("Receive a dossier", "Tiếp nhận hồ sơ"),
     ("Wrong username or password.", "Sai tên đăng nhập hoặc mật khẩu."),
-    ("Digitised", "Đã số hoá"),
+    ("Digitised", "Đã số hóa"),
 ])
 def test_required_translations(msgid, expected):
     assert PO[msgid].string == expected
