@@ -76,7 +76,8 @@ def _procedure_from(args):
 @requires("dossier.receive")
 def new():
     procedure, version = _procedure_from(request.args)
-    return render("intake/new.html", "intake/_form.html", **_form_context(procedure, version, request.args))
+    fragment = "intake/_form.html" if version else "intake/_picker.html"
+    return render("intake/new.html", fragment, **_form_context(procedure, version, request.args))
 
 
 @bp.get("/procedures")
@@ -136,7 +137,7 @@ def _keep(uploads: dict, errors: dict, form_key: str) -> dict:
 def create():
     procedure, version = _procedure_from(request.form)
     if version is None:
-        return render("intake/new.html", "intake/_form.html", 422,
+        return render("intake/new.html", "intake/_picker.html", 422,
                       **_form_context(form=request.form, errors={"procedure": _("Choose a procedure.")}))
     form_key = request.form.get("form_key", "")
     if counter.valid_form_key(form_key) and (first := counter.dossier_for_key(form_key)):
