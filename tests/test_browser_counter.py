@@ -159,3 +159,23 @@ def test_duplicate_warning_then_save_anyway(browser, server, app):  # noqa: F811
     assert _dossiers(app) == 2
     page.screenshot(path="/tmp/counter-saved.png")
     page.context.close()
+
+
+def test_oversized_request_without_javascript_gets_the_message_page(browser, server, app):  # noqa: F811
+    from services import counter, intake, office
+
+    with app.app_context():
+        office.update_settings({"max_upload_mb": 1}, "test")
+        limit = counter.request_limit(1, intake.most_components())
+    page = _page(browser, javascript=False)
+    _login(page, server)
+    _open_form(page, server)
+    _fill_applicant(page)
+    _fill_counts(page)
+    page.query_selector_all("#intake-form input[type=file]")[0].set_input_files(
+        {"name": "qua-lon.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + b"0" * limit})
+    page.click(SAVE)
+    page.wait_for_selector("[data-error-message]")
+    assert "mỗi bản quét tối đa 1 MB" in page.inner_text("main")
+    assert _dossiers(app) == 0
+    page.context.close()
