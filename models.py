@@ -193,7 +193,7 @@ class Dossier(BaseModel):
     channel = IntegerField()  # 1 counter, 2 online, 3 postal
     status = IntegerField(index=True)  # national codes 1..10
     received_at = AwareDateTimeField(index=True)
-    appointment_at = AwareDateTimeField()
+    appointment_at = AwareDateTimeField(null=True)  # None while an online dossier awaits acceptance
     applicant_type = IntegerField()  # 1 citizen, 2 business, 3 state agency, 4 other
     applicant_name = CharField()
     id_number = CharField()
@@ -229,6 +229,21 @@ class DossierFee(BaseModel):
     collect_at = CharField(default="intake")  # intake | supplement | return
 
 
+class IdempotencyKey(BaseModel):
+    """The first answer to an API request sent with an Idempotency-Key, replayed on a retry."""
+
+    token = ForeignKeyField(ApiToken, backref="idempotency_keys", on_delete="RESTRICT")
+    key = CharField()
+    fingerprint = CharField()  # SHA-256 of the request body: the same key with another body is refused
+    dossier = ForeignKeyField(Dossier, backref="idempotency_keys", on_delete="CASCADE")
+    status = IntegerField()
+    body = JSONField()
+    created_at = AwareDateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("token", "key"), True),)
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 class AuditEvent(BaseModel):
@@ -249,5 +264,5 @@ class AuditEvent(BaseModel):
 MODELS = [
     Office, CalendarOverride, Unit, User, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
-    StoredFile, DailySequence, Dossier, DossierComponent, DossierFee, AuditEvent,
+    StoredFile, DailySequence, Dossier, DossierComponent, DossierFee, IdempotencyKey, AuditEvent,
 ]
