@@ -5,7 +5,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from models import DailySequence, Dossier, DossierComponent, DossierFee, Procedure, ProcedureVersion
+from models import (
+    DailySequence,
+    Dossier,
+    DossierComponent,
+    DossierFee,
+    Procedure,
+    ProcedureVersion,
+    YearlySequence,
+)
 from services import audit, catalog, fees, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
@@ -40,6 +48,7 @@ class ReceivedComponent:
     component_id: int | None = None
     upload: Upload | None = None
     mime: str | None = None
+    pages: int = 0  # pages of this original (copy certification prices each original by its pages)
 
 
 @dataclass
@@ -57,6 +66,13 @@ class IntakeData:
     copies: int = 0
     components: list[ReceivedComponent] = field(default_factory=list)
     missing_scan_reason: str = ""
+    id_kind: str = "personal"
+    representative_name: str = ""
+    representative_id_kind: str = ""
+    representative_id_number: str = ""
+    request_subject: str = ""
+    delivery_method: str = "counter"
+    delivery_address: str = ""
 
 
 def whole_number(value, default: int = 0) -> int | None:
@@ -139,8 +155,8 @@ def check_components(components: list[ReceivedComponent], reason: str, max_bytes
             "Every received paper needs its scan. If a scan cannot be made now, write why.")
 
 
-def fee_lines(version: ProcedureVersion, pages: int, copies: int) -> list[fees.FeeLine]:
-    return fees.fee_lines(list(version.fees), pages, copies)
+def fee_lines(version: ProcedureVersion, components, channel: int, copies: int = 1) -> list[fees.FeeLine]:
+    return fees.fee_lines(list(version.fees), components, channel, copies)
 
 
 def appointment(calendar: WorkCalendar, version: ProcedureVersion, received_at: dt.datetime) -> dt.datetime:
@@ -156,35 +172,53 @@ def next_code(agency_id: str, day: dt.date) -> str:
     return f"{agency_id}-{day:%y%m%d}-{last:04d}"
 
 
+def next_register_number(agency_id: str, year: int) -> int:
+    """The dossier's place in the year's register (Sổ theo dõi hồ sơ, book = the year), gap-free per
+    agency: call inside the write transaction that saves the dossier, as for the code."""
+    row, _ = YearlySequence.get_or_create(agency_id=agency_id, series="register", year=year)
+    (YearlySequence.update(last=YearlySequence.last + 1)
+     .where(YearlySequence.id == row.id).execute())
+    return YearlySequence.get_by_id(row.id).last
+
+
 def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: str,
             actor: str, user=None, api_token=None) -> Dossier:
     """Save a validated dossier with its components, fees and scans, in one transaction."""
     received = [c for c in data.components if c.originals or c.copies or c.upload]
     digests = {id(c): storage.write_blob(c.upload.data, data_dir) for c in received if c.upload}
     received_at = data.received_at.astimezone(VN_TZ)
-    lines = fee_lines(data.version, data.pages, data.copies)
+    priced = received if any(c.pages for c in received) else [fees.Original(data.pages, data.copies)]
+    lines = fee_lines(data.version, priced, data.channel, data.copies)
     status = 1 if data.channel == 2 else 2  # an online dossier waits for an officer to accept it
     appointment_at = appointment(calendar, data.version, received_at) if status == 2 else None
     with write_transaction():
         code = next_code(agency_id, received_at.date())
+        register_number = next_register_number(agency_id, received_at.year)
         dossier = Dossier.create(
             code=code, version=data.version, channel=data.channel, status=status,
             received_at=received_at, appointment_at=appointment_at,
             applicant_type=data.applicant_type, applicant_name=data.applicant_name,
             id_number=data.id_number, phone=data.phone, address=data.address, email=data.email,
             search_key=fold(f"{code} {data.applicant_name} {data.id_number} {data.phone}"),
-            pages=data.pages, copies=data.copies, fee_total=sum(line.amount for line in lines),
-            missing_scan_reason=data.missing_scan_reason, received_by=user, api_token=api_token)
+            pages=sum(c.pages for c in received) or data.pages, copies=data.copies,
+            fee_total=fees.total(lines), missing_scan_reason=data.missing_scan_reason,
+            id_kind=data.id_kind, representative_name=data.representative_name,
+            representative_id_kind=data.representative_id_kind,
+            representative_id_number=data.representative_id_number,
+            request_subject=data.request_subject, delivery_method=data.delivery_method,
+            delivery_address=data.delivery_address,
+            register_book=received_at.year, register_number=register_number,
+            received_by=user, api_token=api_token)
         for position, comp in enumerate(received, start=1):
             stored = None
             if comp.upload:
                 stored = storage.file_row(digests[id(comp)], len(comp.upload.data), comp.mime)
             DossierComponent.create(
                 dossier=dossier, component=comp.component_id, position=position, name=comp.name,
-                originals=comp.originals, copies=comp.copies, file=stored,
+                originals=comp.originals, copies=comp.copies, pages=comp.pages, file=stored,
                 file_name=nfc(comp.upload.file_name)[:MAX_TEXT] if comp.upload else "",
                 digitised=stored is not None)
-        for line in lines:
+        for line in lines:  # amount None: not known yet
             DossierFee.create(dossier=dossier, name=line.name, amount=line.amount)
         audit.record(actor, "dossier.receive", "dossier", code, None, {
             "procedure": data.version.procedure.code, "version": data.version.version,
@@ -230,7 +264,9 @@ def validate_counter(form, uploads: dict[int, Upload], version: ProcedureVersion
     if channel not in (1, 3):
         errors["channel"] = N_("Choose how the dossier was submitted.")
     pages, copies = whole_number(form.get("pages")), whole_number(form.get("copies"), 1)
-    needs_pages, needs_copies = fees.needs_counts(list(version.fees))
+    version_fees = list(version.fees)
+    needs_pages = fees.per_original(version_fees)
+    needs_copies = needs_pages or fees.needs_copies(version_fees)
     if pages is None or (needs_pages and pages < 1):
         errors["pages"] = N_("Enter the number of pages of the original (1 or more).")
     if copies is None or (needs_copies and copies < 1):
