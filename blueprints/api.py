@@ -10,7 +10,7 @@ from flask_babel import force_locale, gettext
 from blueprints.api_input import Invalid, as_text, components, parse_time
 from blueprints.public import public_status
 from models import Procedure, now
-from services import accounts, catalog, fees, idempotency, intake
+from services import accounts, catalog, fees, idempotency, intake, payments
 from services import office as office_service
 from services.text import N_
 
@@ -18,6 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 SUBMISSION_WINDOW = dt.timedelta(hours=24)  # received_at may lie this far in the past
 CLOCK_SKEW = dt.timedelta(minutes=2)  # and this little in the future (the sender's clock may run ahead)
+API_METHODS = ("portal", "gateway", "transfer")  # cash is recorded at the counter
 
 
 def error(status: int, message: str, fields: dict | None = None, **params):
@@ -206,3 +207,77 @@ def dossier(code):
     if found is None:
         return error(404, N_("No dossier has the code %(code)s."), code=code)
     return jsonify(public_status(found))
+
+
+def _fee_lines_json(dossier) -> dict:
+    lines = payments.lines_of(dossier)
+    return {
+        "code": dossier.code, "fee": dossier.fee_total, "paid": not payments.unpaid(lines),
+        "fee_lines": [{
+            "line": n, "name": f.name, "amount": f.amount,
+            "paid_at": f.paid_at.isoformat() if f.paid_at else None,
+            "method": f.payment_method or None, "receipt_no": f.receipt_no or None,
+        } for n, f in enumerate(lines, 1)],
+    }
+
+
+def _payment_lines(value, dossier, errors: dict) -> list[int] | None:
+    """Fee line numbers (1, 2, … as listed) -> ids; absent means every unpaid line."""
+    if value is None:
+        return None
+    ids = [line.id for line in payments.lines_of(dossier)]
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= len(ids) for n in value)):
+        errors["fee_lines"] = N_("fee_lines lists the numbers of the fee lines paid (1, 2, …).")
+        return None
+    return [ids[n - 1] for n in value]
+
+
+@bp.post("/dossiers/<code>/payments")
+def pay(code):
+    token = _token()
+    if token is None:
+        return error(401, N_("A valid API token is required (Authorization: Bearer <token>)."))
+    found = intake.find(code)
+    if found is None:
+        return error(404, N_("No dossier has the code %(code)s."), code=code)
+    body = _json_object()
+    if body is None:
+        return error(400, N_("The request body must be a JSON object."))
+    errors: dict[str, str] = {}
+    method = body.get("method")
+    if isinstance(method, int) and not isinstance(method, bool):
+        method = payments.METHOD_CODES.get(method)
+    if method not in API_METHODS:
+        errors["method"] = N_('method must be "portal" (1), "gateway" (2) or "transfer".')
+    try:
+        receipt_no = as_text(body.get("receipt_no"), payments.MAX_RECEIPT_NO, required=True)
+    except Invalid:
+        errors["receipt_no"] = N_("receipt_no is the receipt (biên lai) number: text of at most 50 characters.")
+    amount = body.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        errors["amount"] = N_("amount is the sum paid in whole đồng.")
+    paid_at = parse_time(body.get("paid_at"), now())
+    if paid_at is None or paid_at > now() + CLOCK_SKEW:
+        errors["paid_at"] = N_("paid_at must be an ISO 8601 time with its offset, not in the future.")
+    elif paid_at < found.received_at:
+        errors["paid_at"] = N_("paid_at cannot be earlier than the dossier's submission.")
+    line_ids = _payment_lines(body.get("fee_lines"), found, errors)
+    if errors:
+        return error(422, N_("The payment has invalid fields."), errors)
+    try:
+        payments.pay(found, line_ids, method, receipt_no, paid_at, f"api:{token.name}", amount=amount)
+    except payments.PaymentError as exc:
+        return error(409, exc.message)
+    return jsonify(_fee_lines_json(found)), 201
+
+
+@bp.get("/dossiers/<code>/payments")
+def payments_of(code):
+    token = _token()
+    if token is None:
+        return error(401, N_("A valid API token is required (Authorization: Bearer <token>)."))
+    found = intake.find(code)
+    if found is None:
+        return error(404, N_("No dossier has the code %(code)s."), code=code)
+    return jsonify(_fee_lines_json(found))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from peewee import JOIN
+
 from models import Dossier, DossierFee, User
 from services import audit
 from services.database import write_transaction
@@ -30,12 +32,14 @@ class PaymentError(ValueError):
 
 
 def lines_of(dossier: Dossier) -> list[DossierFee]:
-    return list(DossierFee.select().where(DossierFee.dossier == dossier).order_by(DossierFee.id))
+    """The dossier's fee lines with whoever collected them, in one query."""
+    return list(DossierFee.select(DossierFee, User).join(User, JOIN.LEFT_OUTER)
+                .where(DossierFee.dossier == dossier).order_by(DossierFee.id))
 
 
 def unpaid(lines: list[DossierFee]) -> list[DossierFee]:
-    """The lines still to pay: a line of 0 đ is never paid."""
-    return [line for line in lines if line.amount > 0 and line.paid_at is None]
+    """The lines still to pay: a line of 0 đ is never paid, nor one whose amount is not known yet."""
+    return [line for line in lines if (line.amount or 0) > 0 and line.paid_at is None]
 
 
 def clean_receipt_no(value) -> str:
@@ -68,7 +72,7 @@ def pay(dossier: Dossier, line_ids: list[int] | None, method: str, receipt_no: s
                 raise PaymentError(N_("This dossier has no such fee line."))
             if any(line.paid_at is not None for line in chosen):
                 raise PaymentError(N_("This fee is already paid."))
-            chosen = [line for line in chosen if line.amount > 0]
+            chosen = [line for line in chosen if (line.amount or 0) > 0]
         if not chosen:
             raise PaymentError(N_("Nothing is left to pay on this dossier."))
         total = sum(line.amount for line in chosen)
@@ -83,7 +87,7 @@ def pay(dossier: Dossier, line_ids: list[int] | None, method: str, receipt_no: s
         audit.record(actor, "fee.pay", "dossier", dossier.code, None, {
             "fee_lines": ids, "amount": total, "method": method, "receipt_no": receipt_no,
             "paid_at": paid_at.isoformat(), "collected_by": user.id if user else None})
-    return [DossierFee.get_by_id(i) for i in ids]
+    return list(DossierFee.select().where(DossierFee.id.in_(ids)).order_by(DossierFee.id))
 
 
 def collect_cash(dossier: Dossier, line_ids: list[int] | None, receipt_no: str, at: dt.datetime,
