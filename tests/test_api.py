@@ -210,7 +210,7 @@ def test_create_dossier_requires_token(client, headers):
     _body(components=[{"name": "Tờ khai", "file_name": "a.pdf", "content_base64": "%%%"}]),
     _body(components="abc"),
 ])
-def test_create_dossier_bad_input_never_500_nothing_saved(client, token, body):
+def test_create_dossier_bad_input_never_500_nothing_saved(client, token, clock, body):
     kwargs = {"data": body, "content_type": "application/json"} if isinstance(body, str) else {"json": body}
     response = client.post("/api/v1/dossiers", headers={"Authorization": f"Bearer {token}"}, **kwargs)
     assert response.status_code in (400, 422), response.get_data(as_text=True)
