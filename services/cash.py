@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from models import Dossier, DossierFee, Office, Procedure, ProcedureVersion, User
@@ -131,6 +132,7 @@ def statement_pdf(st: Statement, office: Office) -> bytes:
     s = documents.styles()
     cell, center = s["cell"], s["cell_center"]
     right = ParagraphStyle("cell_right", cell, alignment=TA_RIGHT)
+    code = ParagraphStyle("cell_code", cell, fontSize=10, leading=12)
     story = documents.decree30_header(office.parent_body, office.name, "......", office.place, st.day)
     story += [Paragraph(TITLE, s["title"]),
               Paragraph(f"Ngày thu: {st.day:%d/%m/%Y}. Người thu: <b>{esc(st.officer_name)}</b>"
@@ -138,9 +140,8 @@ def statement_pdf(st: Statement, office: Office) -> bytes:
               Spacer(1, 4 * mm)]
     rows = [[Paragraph(f"<b>{h}</b>", center) for h in HEAD]]
     for i, line in enumerate(st.lines, 1):
-        rows.append([Paragraph(str(i), center), Paragraph(esc(line.dossier_code), cell),
-                     Paragraph(esc(line.applicant_name), cell),
-                     Paragraph(f"{esc(line.fee_name)}<br/><i>{esc(line.procedure_name)}</i>", cell),
+        rows.append([Paragraph(str(i), center), Paragraph(esc(line.dossier_code), code),
+                     Paragraph(esc(line.applicant_name), cell), Paragraph(esc(line.fee_name), cell),
                      Paragraph(esc(line.receipt_no), center), Paragraph(f"{line.paid_at:%H:%M}", center),
                      Paragraph(thousands(line.amount), right)])
     if not st.lines:
@@ -148,7 +149,10 @@ def statement_pdf(st: Statement, office: Office) -> bytes:
     rows.append([Paragraph("<b>Tổng cộng</b>", cell), "", "", "",
                  Paragraph(f"<b>{st.dossiers} hồ sơ</b>", center), "",
                  Paragraph(f"<b>{thousands(st.total)}</b>", right)])
-    fixed = [10 * mm, 33 * mm, 30 * mm, 20 * mm, 14 * mm, 23 * mm]
+    # The dossier code on one line: its column is as wide as the longest code.
+    code_w = max([pdfmetrics.stringWidth(line.dossier_code, documents.FONT, code.fontSize) for line in st.lines]
+                 + [20 * mm]) + 5
+    fixed = [11 * mm, code_w, 31 * mm, 17 * mm, 12 * mm, 21 * mm]
     widths = fixed[:3] + [documents.WIDTH - sum(fixed)] + fixed[3:]
     table = Table(rows, colWidths=widths, repeatRows=1)
     every = ((0, 0), (-1, -1))

@@ -13,12 +13,16 @@ from tests.conftest import APPLICANT, make_pdf
 WHEN = dt.datetime(2026, 11, 25, 9, 0, tzinfo=VN_TZ)
 
 
-def receive(app, code="2.000884", channel=1, when=WHEN, pages=0, copies=0):
-    """A dossier received through the service (signature certification: one fixed fee of 10,000 đ)."""
+def receive(app, code="2.000884", channel=1, when=WHEN, originals=()):
+    """A dossier received through the service (signature certification: one fixed fee of 10,000 đ);
+    ``originals``: (pages, copies) of each original brought for copy certification."""
     _, version = intake.procedure_for(code, when.date())
-    components = [intake.ReceivedComponent(c.name, 1, copies, c.id, intake.Upload("a.pdf", make_pdf(c.name)),
-                                           "application/pdf", pages=pages)
-                  for c in version.components]
+    components = [intake.ReceivedComponent(c.name, 1, 0, c.id, intake.Upload("a.pdf", make_pdf(c.name)),
+                                           "application/pdf") for c in version.components]
+    components += [intake.ReceivedComponent(f"Bản chính {n}", 1, copies, None,
+                                            intake.Upload("b.pdf", make_pdf(f"{n}")), "application/pdf",
+                                            pages=pages)
+                   for n, (pages, copies) in enumerate(originals, 1)]
     data = intake.IntakeData(version=version, channel=channel, received_at=when, components=components,
                              **intake.validate_applicant(APPLICANT, {}))
     return intake.receive(data, office.calendar(), "000.00.01.H26", app.config["DATA_DIR"], "tester")
