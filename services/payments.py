@@ -70,8 +70,6 @@ def pay(dossier: Dossier, line_ids: list[int] | None, method: str, receipt_no: s
             chosen = [line for line in lines if line.id in wanted]
             if len(chosen) != len(wanted):
                 raise PaymentError(N_("This dossier has no such fee line."))
-            if any(line.paid_at is not None for line in chosen):
-                raise PaymentError(N_("This fee is already paid."))
             chosen = [line for line in chosen if (line.amount or 0) > 0]
         if not chosen:
             raise PaymentError(N_("Nothing is left to pay on this dossier."))
@@ -82,7 +80,7 @@ def pay(dossier: Dossier, line_ids: list[int] | None, method: str, receipt_no: s
         updated = (DossierFee.update(paid_at=paid_at, payment_method=method, receipt_no=receipt_no,
                                      collected_by=user)
                    .where(DossierFee.id.in_(ids) & DossierFee.paid_at.is_null()).execute())
-        if updated != len(ids):  # paid by someone else a moment ago
+        if updated != len(ids):  # already paid (perhaps by someone else a moment ago): undo it all
             raise PaymentError(N_("This fee is already paid."))
         audit.record(actor, "fee.pay", "dossier", dossier.code, None, {
             "fee_lines": ids, "amount": total, "method": method, "receipt_no": receipt_no,
