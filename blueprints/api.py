@@ -178,6 +178,13 @@ def create_dossier():
         if version is None:
             errors["procedure"] = N_("procedure must be the code of a procedure in force, e.g. 1.001193.")
     applicant = intake.validate_applicant(_applicant_form(body.get("applicant"), errors), errors)
+    request_form = {}
+    for name in ("request_subject", "delivery_method", "delivery_address"):
+        try:
+            request_form[name] = as_text(body.get(name), 1000)
+        except Invalid as exc:
+            errors[name] = exc.message
+    request_data = intake.validate_request(request_form, errors)
     office = office_service.get_office()
     received = components(body.get("components"), version, office.max_upload_mb, errors)
     if received:
@@ -185,7 +192,7 @@ def create_dossier():
     if errors:
         return error(422, N_("The dossier has invalid fields."), errors, mb=office.max_upload_mb)
     data = intake.IntakeData(version=version, channel=channel, received_at=received_at,
-                             components=received, **applicant)
+                             components=received, **applicant, **request_data)
 
     def create():
         return intake.receive(data, office_service.calendar(office), office.agency_id,

@@ -226,3 +226,24 @@ def test_unknown_dossier_is_json_404(client):
 def test_unknown_api_path_is_json(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404 and response.is_json
+
+
+def test_request_subject_delivery_and_an_organisation(client, token, clock):
+    body = _body(channel=3, procedure="2.000884", request_subject="Chữ ký trên hợp đồng thuê nhà",
+                 delivery_method="post", delivery_address="Số 1 Quang Trung, Hà Đông",
+                 applicant={"type": 2, "name": "Công ty TNHH Hoa Sen", "id_number": "0101234567",
+                            "representative_name": "Đỗ Minh Khôi", "representative_id_kind": "personal",
+                            "representative_id_number": "001090001234", "phone": "0243 826 1234",
+                            "address": "Số 9 Lê Lợi, Hà Đông"})
+    response = client.post("/api/v1/dossiers", json=body, headers=_auth(token))
+    assert response.status_code == 201, response.get_json()
+    dossier = Dossier.get(Dossier.code == response.get_json()["code"])
+    assert (dossier.applicant_type, dossier.id_kind, dossier.representative_name) == (2, "business", "Đỗ Minh Khôi")
+    assert (dossier.request_subject, dossier.delivery_method, dossier.delivery_address) == (
+        "Chữ ký trên hợp đồng thuê nhà", "post", "Số 1 Quang Trung, Hà Đông")
+    assert response.get_json()["fee"] == 10000
+
+
+def test_posting_the_result_needs_an_address(client, token, clock):
+    response = client.post("/api/v1/dossiers", json=_body(delivery_method="post"), headers=_auth(token))
+    assert response.status_code == 422 and "delivery_address" in response.get_json()["error"]["fields"]

@@ -164,7 +164,9 @@ PATHS = st.sampled_from([(), ("procedure",), ("channel",), ("received_at",), ("a
                          ("applicant", "extra"), ("components",), ("components", 0),
                          ("components", 0, "name"), ("components", 0, "file_name"),
                          ("components", 0, "content_base64"), ("components", 0, "pages"),
-                         ("components", 0, "copies"), ("extra",)])
+                         ("components", 0, "copies"), ("request_subject",), ("delivery_method",),
+                         ("delivery_address",), ("applicant", "representative_name"),
+                         ("applicant", "id_kind"), ("extra",)])
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
