@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from models import AuditEvent, DossierFee, User
 from services import accounts, intake, office, payments
@@ -204,3 +206,37 @@ def test_payments_need_a_token_and_a_dossier(client, ctx, token):
     assert _pay(client, token, "000.00.01.H26-261125-9999", method=1).status_code == 404
     wrong = _pay(client, token, dossier.code, method=1, receipt_no="GD-1", amount=5000)
     assert wrong.status_code == 409 and "khác với số phí" in wrong.get_json()["error"]["message"]
+
+
+def test_online_fees_follow_the_channel(client, ctx, token):
+    from models import Fee, Procedure, ProcedureVersion
+    version_ids = (ProcedureVersion.select(ProcedureVersion.id).join(Procedure)
+                   .where(Procedure.code == "2.000884"))
+    Fee.update(online_percent=50).where(Fee.version.in_(version_ids)).execute()
+    quote = client.get("/api/v1/procedures/2.000884/quote?channel=2&received_at=2026-11-25T09:00:00%2B07:00")
+    counter = client.get("/api/v1/procedures/2.000884/quote?received_at=2026-11-25T09:00:00%2B07:00")
+    # 10,000 at the counter; the province charges 50% online: 5,000
+    assert (quote.get_json()["fee"], counter.get_json()["fee"]) == (5000, 10000)
+    assert receive(ctx, channel=2).fee_total == 5000
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2 ** 70), max_value=2 ** 70) | st.floats()
+    | st.text(max_size=8) | st.sampled_from(["portal", "gateway", "cash", "\ud800", 10000, 1, 2]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=2),
+    max_leaves=5)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.fixed_dictionaries({}, optional={"method": JSON, "receipt_no": JSON, "amount": JSON,
+                                                "paid_at": JSON, "fee_lines": JSON}))
+def test_no_payment_body_gives_a_5xx_or_half_a_payment(client, ctx, token, body):
+    dossier = receive(ctx, channel=2)
+    events = AuditEvent.select().count()
+    response = _pay(client, token, dossier.code, **body)
+    assert response.status_code < 500 and response.is_json
+    line = _lines(dossier)[0]
+    if response.status_code == 201:
+        assert line.paid_at is not None and AuditEvent.select().count() == events + 1
+    else:
+        assert line.paid_at is None and AuditEvent.select().count() == events
