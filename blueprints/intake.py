@@ -215,6 +215,10 @@ def show(code):
 @requires("dossier.view")
 def receipt(code):
     dossier = _dossier(code)
+    if dossier.appointment_at is None:  # an online dossier: the receipt comes with its acceptance
+        return render("errors/page.html", "errors/_message.html", 409, code=409, message=_(
+            "This online dossier has not been accepted yet. Its receipt can be printed once an officer"
+            " accepts it and the appointment is set."))
     with force_locale("vi"):  # a legal form is always in Vietnamese
         pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code), _)
     if request.args.get("print"):
