@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from models import DailySequence, Dossier, DossierComponent, DossierFee, Procedure, ProcedureVersion
-from services import audit, catalog, fees, storage
+from services import audit, catalog, dossiers, fees, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
 from services.text import N_, fold, nfc
@@ -174,6 +174,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
             search_key=fold(f"{code} {data.applicant_name} {data.id_number} {data.phone}"),
             pages=data.pages, copies=data.copies, fee_total=sum(line.amount for line in lines),
             missing_scan_reason=data.missing_scan_reason, received_by=user, api_token=api_token)
+        dossiers.index_dossier(dossier)
         for position, comp in enumerate(received, start=1):
             stored = None
             if comp.upload:
@@ -200,7 +201,7 @@ def received_on(day: dt.date):
     return (Dossier.select(Dossier, ProcedureVersion, Procedure)
             .join(ProcedureVersion).join(Procedure)
             .where((Dossier.received_at >= start) & (Dossier.received_at < end))
-            .order_by(Dossier.id.desc()))
+            .order_by(Dossier.received_at.desc(), Dossier.id.desc()))
 
 
 def search(query, text: str):
@@ -210,8 +211,12 @@ def search(query, text: str):
 
 
 def find(code: str) -> Dossier | None:
+    """A dossier by its code typed in any letter case, with spaces around or inside it."""
+    code = re.sub(r"\s+", "", nfc(code)).upper()
+    if not code or len(code) > 40:
+        return None
     return (Dossier.select(Dossier, ProcedureVersion, Procedure).join(ProcedureVersion).join(Procedure)
-            .where(Dossier.code == (code or "").strip()).first())
+            .where(Dossier.code == code).first())
 
 
 def procedure_for(code: str, on: dt.date) -> tuple[Procedure | None, ProcedureVersion | None]:
