@@ -28,6 +28,7 @@ COUNT_CAP = 100_000  # tokens counted per word to choose how a search runs
 XLSX_MAX_ROWS = 100_000
 
 NUMBER = re.compile(r"[\d\s.\-+()]+")
+CODE_TAIL = re.compile(r"\d{6}-\d{1,4}")  # yyMMdd-sequence of a dossier code
 
 
 def _digits(value: str) -> str:
@@ -55,7 +56,7 @@ def index_dossier(dossier: Dossier) -> None:
 def search_words(text: str) -> list[tuple[str, bool]]:
     """What was typed, as (folded word, exact) pairs; a phone typed with spaces is one number."""
     text = fold(nfc(text)[:MAX_QUERY])
-    if NUMBER.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 6:
+    if NUMBER.fullmatch(text) and not CODE_TAIL.fullmatch(text.strip()) and sum(ch.isdigit() for ch in text) >= 6:
         digits = re.sub(r"\D", "", text)
         if text.startswith("+84"):
             digits = "0" + digits[2:]
@@ -224,8 +225,9 @@ def listing(f: Filters, at: dt.datetime, size: int = PAGE_SIZE):
     return after(_where(query, f, at, size + 1), f.before).limit(size + 1)
 
 
-def page(f: Filters, at: dt.datetime, size: int = PAGE_SIZE) -> tuple[list[Dossier], int | None]:
+def page(f: Filters, at: dt.datetime, size: int | None = None) -> tuple[list[Dossier], int | None]:
     """One page of rows and the cursor of the next page (None on the last page)."""
+    size = size or PAGE_SIZE
     rows = list(listing(f, at, size))
     more = len(rows) > size
     rows = rows[:size]
@@ -244,20 +246,24 @@ class Totals:
 TOTALS_MAX = 20_000
 
 
+def totals_query(f: Filters, at: dt.datetime, cap: int):
+    """Per status: count, fees and overdue count of at most ``cap`` + 1 filtered dossiers."""
+    inner = _where(Dossier.select(Dossier.status, Dossier.fee_total, Dossier.appointment_at), f, at,
+                   cap + 1, ordered=False).limit(cap + 1)
+    rows = inner.alias("rows")
+    late = (rows.c.status.in_(OPEN_STATUSES)) & (rows.c.appointment_at < Dossier.appointment_at.db_value(at))
+    return (Dossier.select(rows.c.status, fn.COUNT(SQL("*")), fn.SUM(rows.c.fee_total),
+                           fn.SUM(Case(None, [(late, 1)], 0)))
+            .from_(rows).group_by(rows.c.status))
+
+
 def totals(f: Filters, at: dt.datetime, cap: int = TOTALS_MAX) -> Totals:
     """Count, fee total and overdue count of the filtered set, in one SQL aggregate.
 
     At most ``cap`` dossiers are read: beyond that the page says "more than" and asks for a narrower
     filter rather than reading the whole history on every visit.
     """
-    inner = _where(Dossier.select(Dossier.status, Dossier.fee_total, Dossier.appointment_at), f, at,
-                   cap + 1, ordered=False).limit(cap + 1)
-    rows = inner.alias("rows")
-    query = (Dossier.select(rows.c.status, fn.COUNT(SQL("*")), fn.SUM(rows.c.fee_total),
-                            fn.SUM(Case(None, [((rows.c.status.in_(OPEN_STATUSES))
-                                                & (rows.c.appointment_at < Dossier.appointment_at.db_value(at)),
-                                                1)], 0)))
-             .from_(rows).group_by(rows.c.status))
+    query = totals_query(f, at, cap)
     out = Totals()
     for status, count, fees, late in query.tuples():
         out.by_status[status] = count
@@ -276,8 +282,8 @@ EXPORT_COLUMNS = (
 )
 
 
-def export_rows(f: Filters, at: dt.datetime, limit: int | None = None):
-    """Tuples for the export, in list order, streamed from one query (no cursor: the whole set)."""
+def export_query(f: Filters, at: dt.datetime, limit: int | None = None):
+    """The export's columns for the whole filtered set (no cursor), in list order."""
     query = (Dossier.select(Dossier.code, Dossier.received_at, Dossier.channel, Procedure.code,
                             Procedure.name, Dossier.applicant_name, Dossier.id_number, Dossier.phone,
                             Dossier.address, Dossier.appointment_at, Dossier.status, Dossier.fee_total,
@@ -285,7 +291,9 @@ def export_rows(f: Filters, at: dt.datetime, limit: int | None = None):
              .join(ProcedureVersion).join(Procedure)
              .switch(Dossier).join(User, on=(Dossier.received_by == User.id), join_type=JOIN.LEFT_OUTER))
     query = _where(query, f, at, limit or COUNT_CAP)
-    if limit:
-        query = query.limit(limit)
-    return query.tuples().iterator()
+    return query.limit(limit) if limit else query
 
+
+def export_rows(f: Filters, at: dt.datetime, limit: int | None = None):
+    """Tuples for the export, streamed from one query."""
+    return export_query(f, at, limit).tuples().iterator()
