@@ -100,3 +100,27 @@ def test_a_common_word_is_checked_along_the_list_a_rare_one_is_looked_up(history
     rare = " ".join(_plan(dossiers.listing(Filters(q="0912345678"), now())))
     assert "CORRELATED" in common and "LIST SUBQUERY" not in common
     assert "LIST SUBQUERY" in rare and "(token=?)" in rare
+
+
+def test_the_generated_history_looks_like_an_office(history):
+    from models import DailySequence, DossierToken
+    from services.calendar import WorkCalendar
+
+    rows = list(Dossier.select(Dossier.code, Dossier.received_at, Dossier.status, Dossier.channel,
+                               Dossier.received_by, Dossier.id_number, Dossier.phone).tuples())
+    assert len(rows) == 3000 and len({r[0] for r in rows}) == 3000
+    days = {r[1].date() for r in rows}
+    today = now().date()  # in Vietnam
+    assert min(days) >= today - dt.timedelta(days=3 * 366) and max(days) < today
+    assert max(days) - min(days) > dt.timedelta(days=2 * 365)  # spread over the three years
+    calendar = WorkCalendar()
+    assert all(calendar.is_working_day(day) for day in days)
+    assert all(dt.time(7, 30) <= r[1].time() <= dt.time(17, 0) for r in rows)
+    assert all(len(r[5]) == 12 and r[5].isdigit() and len(r[6]) == 10 and r[6][0] == "0" for r in rows)
+    assert all((r[3] == 1) == (r[4] is not None) for r in rows)  # an officer receives at the counter
+    ended = sum(r[2] in (3, 7, 8, 9, 10) for r in rows)
+    assert 0.8 * len(rows) < ended < len(rows)  # most of three years is done, not all of it
+    assert DailySequence.select().count() == len(days)
+    last = DailySequence.select().order_by(DailySequence.day.desc()).get()
+    assert last.last == sum(r[1].date() == last.day for r in rows)
+    assert DossierToken.select().count() > 6 * len(rows)
