@@ -10,7 +10,8 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from blueprints import htmx
-from models import User, db
+from models import db
+from services import accounts
 from services.database import open_database
 from services.text import thousands
 
@@ -71,19 +72,21 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_locale)
     login_manager.init_app(app)
-    login_manager.user_loader(lambda user_id: User.get_or_none(User.id == int(user_id)))
+    login_manager.user_loader(accounts.user_for_session)
 
-    from blueprints import admin, api, auth, errors, intake, public
+    from blueprints import admin, api, auth, errors, intake, public, security
     for module in (auth, admin, intake, public, api, errors):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)
     errors.install(app)
+    security.install(app)
 
     from cli import register
     register(app)
 
-    app.jinja_env.globals.update(static_url=_static_url(app), get_locale=get_locale)
+    from services.office import get_office
+    app.jinja_env.globals.update(static_url=_static_url(app), get_locale=get_locale, site_office=get_office)
     app.jinja_env.filters["thousands"] = thousands
     return app
 

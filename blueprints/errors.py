@@ -17,6 +17,7 @@ MESSAGES = {
     404: N_("Nothing was found at this address."),
     405: N_("This action is not allowed here."),
     413: N_("The upload is too large."),
+    429: N_("Too many requests from this address. Please wait a minute and try again."),
     500: N_("Something went wrong on the server. Nothing was saved; please try again."),
 }
 
