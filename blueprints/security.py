@@ -16,7 +16,9 @@ CSP = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
-# An uploaded scan is shown as itself and can run nothing, whatever is inside it.
+# An uploaded scan is shown as itself and can run nothing, whatever is inside it. Its type was sniffed
+# from its content at upload (PDF, JPEG or PNG only) and nosniff keeps browsers to it. Chromium's PDF
+# viewer still shows a sandboxed PDF (test_browser_accounts looks at it).
 SCAN_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'"
 SCAN_ENDPOINTS = {"intake.scan"}
 # Static links carry a content hash (see app._static_url): only they may be cached.
@@ -33,7 +35,8 @@ def install(app) -> Limiter:
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "same-origin"
         headers["X-Frame-Options"] = "DENY"
-        headers["Content-Security-Policy"] = SCAN_CSP if request.endpoint in SCAN_ENDPOINTS else CSP
+        ok_scan = request.endpoint in SCAN_ENDPOINTS and response.status_code == 200
+        headers["Content-Security-Policy"] = SCAN_CSP if ok_scan else CSP
         if request.endpoint not in CACHEABLE_ENDPOINTS:
             headers["Cache-Control"] = "no-store"
         return response

@@ -46,14 +46,39 @@ def test_hashed_static_files_stay_cacheable(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_scan_is_served_sandboxed_with_its_sniffed_type(login, with_dossier):  # noqa: F811
+def test_a_pdf_scan_is_served_sandboxed_with_its_sniffed_type(login, with_dossier):  # noqa: F811
     response = login("intake").get(f"/intake/{CODE}/files/1")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
     csp = _csp(response)
-    assert "sandbox" in csp and csp["default-src"] == "'none'"
+    assert "sandbox" in csp and csp["default-src"] == "'none'" and csp["frame-ancestors"] == "'none'"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_image_scan_is_sandboxed(app, login):
+    import datetime as dt
+
+    from services import intake, office
+    from services.calendar import VN_TZ
+    from tests.conftest import APPLICANT, make_image
+
+    with app.app_context():
+        from models import db
+
+        db.connect(reuse_if_open=True)
+        _, version = intake.procedure_for("2.000884", dt.date(2026, 11, 25))
+        comps = [intake.ReceivedComponent(c.name, 1, 0, c.id, intake.Upload("a.png", make_image("PNG")),
+                                          "image/png") for c in version.components]
+        data = intake.IntakeData(version=version, channel=1, received_at=dt.datetime(2026, 11, 25, 9, tzinfo=VN_TZ),
+                                 components=comps, **intake.validate_applicant(APPLICANT, {}))
+        code = intake.receive(data, office.calendar(), "000.00.01.H26", app.config["DATA_DIR"], "test").code
+        db.close()
+    response = login("intake").get(f"/intake/{code}/files/1")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    csp = _csp(response)
+    assert "sandbox" in csp and csp["default-src"] == "'none'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_htmx_runs_without_eval_and_without_injected_styles(client):
