@@ -85,10 +85,20 @@ def create_app(config: dict | None = None) -> Flask:
     from cli import register
     register(app)
 
-    from services.office import get_office
-    app.jinja_env.globals.update(static_url=_static_url(app), get_locale=get_locale, site_office=get_office)
+    app.jinja_env.globals.update(static_url=_static_url(app), get_locale=get_locale, site_office=_site_office)
     app.jinja_env.filters["thousands"] = thousands
     return app
+
+
+def _site_office():
+    """The office row for the page header and public pages: read once per request."""
+    from flask import g
+
+    from services.office import get_office
+
+    if "site_office" not in g:
+        g.site_office = get_office()
+    return g.site_office
 
 
 def _static_url(app: Flask):
