@@ -37,6 +37,8 @@ def blocked_until(username: str, address: str, at: dt.datetime) -> dt.datetime |
 
 def record_failure(username: str, address: str, at: dt.datetime) -> dt.datetime | None:
     """Count one failure (inside the caller's write transaction); returns the wait it starts, if any."""
+    # counts older than FORGET_AFTER are never read again (their waits are long over): drop them
+    LoginThrottle.delete().where(LoginThrottle.last_failure_at < at - FORGET_AFTER).execute()
     row = _row(username, address)
     if row is None:
         row = LoginThrottle(username=username, address=address, failures=0)

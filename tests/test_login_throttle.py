@@ -77,8 +77,12 @@ def test_an_admin_unlocks_every_address(ctx):
 
 
 def test_counts_older_than_a_day_start_over(ctx):
+    from models import LoginThrottle
+
     _fail(4)
+    _fail(3, username="nobody")
     assert _fail(1, at=T0 + dt.timedelta(hours=25)).reason == "invalid"
+    assert [(r.username, r.failures) for r in LoginThrottle.select()] == [("intake", 1)]  # old rows dropped
 
 
 def test_an_unknown_name_gets_the_same_answers(ctx):
