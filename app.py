@@ -68,14 +68,16 @@ def create_app(config: dict | None = None) -> Flask:
         if not db.is_closed():
             db.close()
 
+    from blueprints.intake import limit_request_size
+    app.before_request(limit_request_size)  # before the CSRF check reads the body
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_locale)
     login_manager.init_app(app)
     login_manager.user_loader(accounts.user_for_session)
 
-    from blueprints import admin, api, auth, errors, intake, public, security
-    for module in (auth, admin, intake, public, api, errors):
+    from blueprints import admin, api, auth, errors, intake, payments, public, security
+    for module in (auth, admin, intake, payments, public, api, errors):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)

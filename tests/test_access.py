@@ -56,6 +56,12 @@ ROUTES = [
     ("GET", "/api/v1/procedures/2.000815/quote", ANYONE),
     ("GET", f"/api/v1/dossiers/{CODE}", ANYONE),
     ("POST", "/api/v1/dossiers", TOKEN),
+    ("POST", f"/api/v1/dossiers/{CODE}/payments", TOKEN),
+    ("GET", f"/api/v1/dossiers/{CODE}/payments", TOKEN),
+    ("POST", f"/payments/{CODE}", "admin intake"),
+    ("GET", "/payments/cash", "admin leader intake"),
+    ("GET", "/payments/cash.pdf", "admin leader intake"),
+    ("GET", "/payments/cash.xlsx", "admin leader intake"),
 ]
 
 
