@@ -42,7 +42,7 @@ FIELD_LABELS = {
     "appointment": N_("New appointment"), "at": N_("Done at (leave empty for now)"),
 }
 DETAIL_LABELS = {"items": N_("Papers to supplement"), "contact": N_("Contact"), "remedy": N_("Remedy"),
-                 "method": N_("Returned"), "recipient": N_("Received by"), "scans": N_("Scans attached")}
+                 "method": N_("Returned"), "recipient": N_("Result received by"), "scans": N_("Scans attached")}
 FIELD_ERRORS = {
     "reason": N_("Please write the reason."), "items": N_("Please list the missing papers."),
     "remedy": N_("Please write what the office will do."), "method": N_("Choose how the result was returned."),

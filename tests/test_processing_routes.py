@@ -114,9 +114,9 @@ def test_online_dossier_receipt_only_after_acceptance(app):
     code = _dossier(app, "2.000884", "2026-11-20 18:00", channel=2)
     intake = _as(app, "intake")
     page = intake.get(f"/intake/{code}").get_data(as_text=True)
-    assert "receipt-link" not in page and "Chưa có cho đến khi hồ sơ được tiếp nhận" in page
+    assert "Chưa có cho đến khi hồ sơ được tiếp nhận" in page
     response = intake.get(f"/intake/{code}/receipt.pdf")
-    assert response.status_code == 302
+    assert response.status_code == 409
     response = intake.post(f"/processing/{code}/step/accept", data={"at": "2026-11-20T19:00"})
     assert response.status_code == 302
     assert _get(app, code).appointment_at == at("2026-11-23 17:00")
