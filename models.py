@@ -229,6 +229,19 @@ class DossierFee(BaseModel):
     collect_at = CharField(default="intake")  # intake | supplement | return
 
 
+# --- Signatures ---------------------------------------------------------------------------
+
+class TrustRoot(BaseModel):
+    """A root certificate the admin installed: signatures chaining to it are reported as trusted."""
+
+    fingerprint = CharField(unique=True)  # SHA-256 of the DER, hex
+    subject = CharField()
+    pem = TextField()
+    not_after = AwareDateTimeField()
+    added_at = AwareDateTimeField(default=now)
+    added_by = CharField()
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 class AuditEvent(BaseModel):
@@ -249,5 +262,5 @@ class AuditEvent(BaseModel):
 MODELS = [
     Office, CalendarOverride, Unit, User, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
-    StoredFile, DailySequence, Dossier, DossierComponent, DossierFee, AuditEvent,
+    StoredFile, DailySequence, Dossier, DossierComponent, DossierFee, TrustRoot, AuditEvent,
 ]

@@ -1,0 +1,201 @@
+"""Validating signed PDFs with pyHanko: intact or not, who signed and when, whether the signer chains
+to an installed trust root, whether the signature covers the whole file, and whether anything but
+further signatures was added after it. Also the trust roots the admin installs."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+from dataclasses import asdict, dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from models import TrustRoot
+from services import audit
+from services.calendar import VN_TZ
+from services.database import write_transaction
+from services.text import N_, nfc
+
+PDF_MAGIC = b"%PDF-"
+
+# pyHanko logs a full traceback each time a signer does not chain to a trust root; for us that is
+# an ordinary answer ("not trusted"), reported on the page, not a fault worth a log entry.
+logging.getLogger("pyhanko.sign.validation.generic_cms").setLevel(logging.ERROR)
+
+
+class NotAPdf(ValueError):
+    message = N_("The file is not a PDF document.")
+
+
+class TrustRootError(ValueError):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    field: str
+    signer: str
+    signed_at: dt.datetime | None
+    intact: bool
+    trusted: bool
+    covers_whole_document: bool
+    modified_after_signing: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and not self.modified_after_signing
+
+    def as_json(self) -> dict:
+        out = asdict(self)
+        del out["field"]
+        out["signed_at"] = self.signed_at.isoformat() if self.signed_at else None
+        return out
+
+
+@dataclass(frozen=True)
+class Report:
+    signatures: list[SignatureReport]
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signatures)
+
+    def as_json(self) -> dict:
+        return {"signed": self.signed, "signatures": [s.as_json() for s in self.signatures]}
+
+
+def open_pdf(data: bytes):
+    """pyHanko's reader over ``data``; NotAPdf when it is not a readable PDF."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    if PDF_MAGIC not in data[:1024]:
+        raise NotAPdf()
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        reader.root["/Pages"]  # noqa: B018 - a PDF without a page tree is not a document
+    except Exception:  # noqa: BLE001 - pyHanko raises many kinds on malformed input
+        raise NotAPdf() from None
+    return reader
+
+
+def _modified(status, signature_fields: set[str]) -> bool:
+    """True unless the revisions after this signature only add signatures (or validation data)."""
+    from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return False
+    if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
+        return True
+    diff = status.diff_result
+    if not isinstance(diff, DiffResult) or diff.modification_level > ModificationLevel.FORM_FILLING:
+        return True
+    return not set(diff.changed_form_fields) <= signature_fields
+
+
+def _signer(status) -> str:
+    from services.signing import common_name
+
+    return common_name(x509.load_der_x509_certificate(status.signing_cert.dump()))
+
+
+def _signed_at(status) -> dt.datetime | None:
+    when = status.signer_reported_dt
+    if status.timestamp_validity is not None:
+        when = status.timestamp_validity.timestamp
+    return when.astimezone(VN_TZ) if when else None
+
+
+def verify_pdf(data: bytes, roots: list[x509.Certificate] | None = None) -> Report:
+    """Validate every signature of the PDF against ``roots`` (no network: nothing is fetched)."""
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = open_pdf(data)
+    anchors = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in roots or []]
+    usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False)
+    try:
+        embedded = list(reader.embedded_regular_signatures)
+    except Exception:  # noqa: BLE001 - a broken form tree: nothing can be validated
+        raise NotAPdf() from None
+    fields = {sig.field_name for sig in embedded}
+    reports = []
+    for sig in embedded:
+        context = ValidationContext(trust_roots=anchors, allow_fetching=False, revocation_mode="soft-fail")
+        try:
+            status = validate_pdf_signature(sig, context, key_usage_settings=usage)
+        except Exception:  # noqa: BLE001 - a signature that cannot even be parsed is not intact
+            reports.append(SignatureReport(sig.field_name, "", None, False, False, False, True))
+            continue
+        reports.append(SignatureReport(
+            field=sig.field_name, signer=_signer(status), signed_at=_signed_at(status),
+            intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
+            covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+            modified_after_signing=_modified(status, fields)))
+    return Report(reports)
+
+
+def check_signed(data: bytes) -> Report:
+    """What the app checks before it writes a PDF it signed: every signature intact, nothing but
+    signatures added after any of them, and the newest one covering the whole file."""
+    from services.signing import SigningError
+
+    try:
+        report = verify_pdf(data)
+    except NotAPdf:
+        report = Report([])
+    ok = report.signed and all(s.ok for s in report.signatures) and report.signatures[-1].covers_whole_document
+    if not ok:
+        raise SigningError(N_("The signed file failed validation, so it was not saved."))
+    return report
+
+
+# --- Trust roots ------------------------------------------------------------------------------
+
+def load_certificate(data: bytes) -> x509.Certificate:
+    """A certificate from PEM or DER bytes."""
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificate(data)
+        return x509.load_der_x509_certificate(data)
+    except ValueError:
+        raise TrustRootError(N_("The file is not a certificate (PEM or DER).")) from None
+
+
+def installed_roots() -> list[x509.Certificate]:
+    return [x509.load_pem_x509_certificate(r.pem.encode("ascii"))
+            for r in TrustRoot.select(TrustRoot.pem).order_by(TrustRoot.id)]
+
+
+def add_trust_root(data: bytes, actor: str) -> tuple[TrustRoot, bool]:
+    """Install a trust root (idempotent by fingerprint). Returns (row, added)."""
+    cert = load_certificate(data)
+    basic = None
+    try:
+        basic = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        pass
+    if basic is not None and not basic.ca:
+        raise TrustRootError(N_("This certificate belongs to a signer, not to a certification authority."))
+    der = cert.public_bytes(serialization.Encoding.DER)
+    fingerprint = hashlib.sha256(der).hexdigest()
+    from services.signing import common_name
+
+    with write_transaction():
+        row = TrustRoot.get_or_none(TrustRoot.fingerprint == fingerprint)
+        if row is not None:
+            return row, False
+        row = TrustRoot.create(
+            fingerprint=fingerprint, subject=nfc(common_name(cert))[:255],
+            pem=cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+            not_after=cert.not_valid_after_utc.astimezone(VN_TZ), added_by=actor)
+        audit.record(actor, "trust_root.add", "trust_root", row.id, None,
+                     {"subject": row.subject, "fingerprint": fingerprint})
+    return row, True
