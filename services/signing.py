@@ -136,7 +136,8 @@ def open_token(library: str, pin: str, key_id: str, token_serial: str = "") -> C
     except PyKCS11.PyKCS11Error:
         raise SigningError(N_("The token driver %(library)s could not be loaded."), library=library) from None
     try:
-        slots = lib.getSlotList(tokenPresent=True)
+        slots = [s for s in lib.getSlotList(tokenPresent=True)
+                 if lib.getTokenInfo(s).flags & PyKCS11.CKF_TOKEN_INITIALIZED]
         if token_serial:
             slots = [s for s in slots if lib.getTokenInfo(s).serialNumber.strip() == token_serial.strip()]
         if not slots:
