@@ -10,7 +10,7 @@ from flask_babel import force_locale, gettext
 
 from blueprints.public import public_status
 from models import Procedure, now
-from services import accounts, catalog, intake
+from services import accounts, catalog, intake, verification
 from services import office as office_service
 from services.calendar import VN_TZ
 from services.text import N_, fold, nfc
@@ -156,3 +156,17 @@ def dossier(code):
     if found is None:
         return error(404, N_("No dossier has the code %(code)s."), code=code)
     return jsonify(public_status(found))
+
+
+@bp.post("/verify")
+def verify():
+    """Validate the signatures of an uploaded PDF (multipart field ``file``); no login needed."""
+    from blueprints.verify import MESSAGES, read_upload
+
+    data, _name, problem = read_upload()
+    if not problem:
+        try:
+            return jsonify(verification.verify_pdf(data, verification.installed_roots()).as_json())
+        except verification.NotAPdf:
+            problem = "not_pdf"
+    return error(413 if problem == "too_large" else 422, MESSAGES[problem])

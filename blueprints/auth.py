@@ -13,7 +13,7 @@ from services import accounts
 
 bp = Blueprint("auth", __name__)
 
-PUBLIC_BLUEPRINTS = {"public", "api"}
+PUBLIC_BLUEPRINTS = {"public", "api", "verify"}
 PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static"}
 
 

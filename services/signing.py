@@ -63,6 +63,11 @@ def common_name(certificate: x509.Certificate) -> str:
     return nfc(str(names[0].value)) if names else certificate.subject.rfc4514_string()
 
 
+def organisation(certificate: x509.Certificate) -> str:
+    names = certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return nfc(str(names[0].value)) if names else ""
+
+
 def load_pkcs12(data: bytes, passphrase: str) -> Credential:
     """Open a .p12/.pfx file. The passphrase is used here and kept nowhere."""
     from asn1crypto import pkcs12 as asn1_pkcs12

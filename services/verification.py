@@ -3,10 +3,12 @@ to an installed trust root, whether the signature covers the whole file, and whe
 further signatures was added after it. Also the trust roots the admin installs."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 from cryptography import x509
@@ -23,6 +25,7 @@ PDF_MAGIC = b"%PDF-"
 # pyHanko logs a full traceback each time a signer does not chain to a trust root; for us that is
 # an ordinary answer ("not trusted"), reported on the page, not a fault worth a log entry.
 logging.getLogger("pyhanko.sign.validation.generic_cms").setLevel(logging.ERROR)
+logger = logging.getLogger(__name__)
 
 
 class NotAPdf(ValueError):
@@ -110,28 +113,48 @@ def _signed_at(status) -> dt.datetime | None:
     return when.astimezone(VN_TZ) if when else None
 
 
+def _run(coro):
+    """Run pyHanko's async validation to completion, also when this thread already runs a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+async def _validate_all(embedded, anchors) -> list:
+    from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko_certvalidator import ValidationContext
+
+    usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False)
+    statuses = []
+    for sig in embedded:
+        context = ValidationContext(trust_roots=anchors, allow_fetching=False, revocation_mode="soft-fail")
+        try:
+            statuses.append(await async_validate_pdf_signature(sig, context, key_usage_settings=usage))
+        except Exception:  # noqa: BLE001 - a signature that cannot even be parsed is not intact
+            logger.warning("signature %s could not be validated", sig.field_name, exc_info=True)
+            statuses.append(None)
+    return statuses
+
+
 def verify_pdf(data: bytes, roots: list[x509.Certificate] | None = None) -> Report:
     """Validate every signature of the PDF against ``roots`` (no network: nothing is fetched)."""
     from asn1crypto import x509 as asn1_x509
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
 
     reader = open_pdf(data)
     anchors = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in roots or []]
-    usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False)
     try:
         embedded = list(reader.embedded_regular_signatures)
     except Exception:  # noqa: BLE001 - a broken form tree: nothing can be validated
         raise NotAPdf() from None
     fields = {sig.field_name for sig in embedded}
     reports = []
-    for sig in embedded:
-        context = ValidationContext(trust_roots=anchors, allow_fetching=False, revocation_mode="soft-fail")
-        try:
-            status = validate_pdf_signature(sig, context, key_usage_settings=usage)
-        except Exception:  # noqa: BLE001 - a signature that cannot even be parsed is not intact
+    for sig, status in zip(embedded, _run(_validate_all(embedded, anchors)), strict=True):
+        if status is None:
             reports.append(SignatureReport(sig.field_name, "", None, False, False, False, True))
             continue
         reports.append(SignatureReport(
@@ -140,6 +163,20 @@ def verify_pdf(data: bytes, roots: list[x509.Certificate] | None = None) -> Repo
             covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
             modified_after_signing=_modified(status, fields)))
     return Report(reports)
+
+
+def verify_stored(sha256: str, data_dir: str) -> Report | None:
+    """Validate a PDF the office stored (a signed result), found by its SHA-256; None if unknown."""
+    from models import StoredFile
+    from services import storage
+
+    row = StoredFile.get_or_none((StoredFile.sha256 == sha256.lower()) & (StoredFile.mime == "application/pdf"))
+    if row is None:
+        return None
+    try:
+        return verify_pdf(storage.read(row, data_dir), installed_roots())
+    except (OSError, NotAPdf):
+        return None
 
 
 def check_signed(data: bytes) -> Report:

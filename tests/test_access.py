@@ -33,6 +33,12 @@ ROUTES = [
     ("GET", "/api/v1/procedures/2.000815/quote", "public"),
     ("GET", f"/api/v1/dossiers/{CODE}", "public"),
     ("POST", "/api/v1/dossiers", "token"),  # bearer token only; granted tokens in test_api
+    ("POST", "/api/v1/verify", "public"),
+    ("GET", "/verify", "public"),
+    ("POST", "/verify", "public"),
+    ("GET", "/verify/" + "ab" * 32, "public"),
+    ("GET", "/admin/trust-roots", "office.edit"),
+    ("POST", "/admin/trust-roots", "office.edit"),
 ]
 
 
