@@ -106,14 +106,16 @@ def register(app) -> None:
     @click.option("--pkcs11", "library", help="PKCS#11 driver of a token, instead of --p12.")
     @click.option("--key-id", default="", help="CKA_ID (hex) of the key on the token.")
     @click.option("--token-serial", default="", help="Serial of the token when several are plugged in.")
+    @click.option("--csc", "csc_url", help="Remote signing: the CSC API service URL (the access token on stdin).")
+    @click.option("--csc-credential", default="", help="Remote signing: the signer's credential id at the service.")
     @click.option("--passphrase-stdin", is_flag=True, help="Read the passphrase (or token PIN) from stdin.")
     @click.option("--name", default="", help="Signer shown in the appearance (default: the certificate's name).")
     @click.option("--title", default="", help="Signer's title, e.g. Chủ tịch.")
     @click.option("--agency", default="", help="Agency shown (default: the certificate's organisation).")
     @click.option("--reason", default="", help="Reason recorded in the signature.")
     @click.option("--seal", type=click.Path(exists=True, dir_okay=False), help="Seal image (PNG) drawn in the appearance.")
-    def sign_pdf_command(source, target, p12, library, key_id, token_serial, passphrase_stdin, name, title,
-                         agency, reason, seal):
+    def sign_pdf_command(source, target, p12, library, key_id, token_serial, csc_url, csc_credential,
+                         passphrase_stdin, name, title, agency, reason, seal):
         """Sign SOURCE with the app's pipeline, validate it and write TARGET (exit 2 on bad input)."""
         from pathlib import Path
 
@@ -122,8 +124,8 @@ def register(app) -> None:
 
         if not passphrase_stdin:
             raise click.UsageError("give --passphrase-stdin and pipe the passphrase (or PIN) in")
-        if bool(p12) == bool(library) or (library and not key_id):
-            raise click.UsageError("give either --p12 FILE, or --pkcs11 DRIVER with --key-id HEX")
+        if sum(map(bool, (p12, library, csc_url))) != 1 or (library and not key_id) or (csc_url and not csc_credential):
+            raise click.UsageError("give one of --p12 FILE, --pkcs11 DRIVER --key-id HEX, --csc URL --csc-credential ID")
         secret = sys.stdin.readline().rstrip("\r\n")
         try:
             pdf = Path(source).read_bytes()
@@ -140,8 +142,13 @@ def register(app) -> None:
                 except OSError:
                     _refuse(N_("The file %(path)s cannot be read."), path=p12)
                 credential = signing.load_pkcs12(data, secret)
-            else:
+            elif library:
                 credential = signing.open_token(library, secret, key_id, token_serial)
+            else:
+                from services.remote_signing import CscProvider, open_remote
+
+                click.echo("waiting for the signer to approve on the phone…", err=True)
+                credential = open_remote(CscProvider(csc_url, csc_credential, access_token=secret))
             del secret
             cert = credential.certificate
             appearance = signing.Appearance(
