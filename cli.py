@@ -181,3 +181,27 @@ def register(app) -> None:
             _refuse(exc.message)
         state = "added" if added else "already installed"
         click.echo(f"trust root {state}: {root.subject} (SHA-256 {root.fingerprint})")
+
+    @app.cli.command("signer-add")
+    @click.argument("username")
+    @click.argument("cert", type=click.Path(dir_okay=False))
+    def signer_add(username, cert):
+        """Register CERT (PEM or DER) as USERNAME's signing certificate for documents signed on their own PC."""
+        from pathlib import Path
+
+        from models import User
+        from services import offline_signing, verification
+
+        user = User.get_or_none(User.username == username.strip().lower())
+        if user is None:
+            raise click.ClickException(f"no user {username!r}")
+        try:
+            data = Path(cert).read_bytes()
+        except OSError:
+            _refuse(N_("The file %(path)s cannot be read."), path=cert)
+        try:
+            row, added = offline_signing.register_certificate(user, data, "cli")
+        except verification.TrustRootError as exc:
+            _refuse(exc.message)
+        state = "registered" if added else "already registered"
+        click.echo(f"{state} for {user.username}: {row.subject} (SHA-256 {row.fingerprint})")

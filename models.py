@@ -242,6 +242,18 @@ class TrustRoot(BaseModel):
     added_by = CharField()
 
 
+class SignerCertificate(BaseModel):
+    """A certificate registered for an official: uploads signed on the official's own PC must carry it."""
+
+    user = ForeignKeyField(User, backref="signer_certificates", on_delete="RESTRICT")
+    fingerprint = CharField(unique=True)  # SHA-256 of the DER, hex
+    subject = CharField()
+    pem = TextField()
+    not_after = AwareDateTimeField()
+    added_at = AwareDateTimeField(default=now)
+    added_by = CharField()
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 class AuditEvent(BaseModel):
@@ -262,5 +274,5 @@ class AuditEvent(BaseModel):
 MODELS = [
     Office, CalendarOverride, Unit, User, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
-    StoredFile, DailySequence, Dossier, DossierComponent, DossierFee, TrustRoot, AuditEvent,
+    StoredFile, DailySequence, Dossier, DossierComponent, DossierFee, TrustRoot, SignerCertificate, AuditEvent,
 ]

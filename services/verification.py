@@ -47,6 +47,8 @@ class SignatureReport:
     trusted: bool
     covers_whole_document: bool
     modified_after_signing: bool
+    certificate_sha256: str = ""  # of the signer's certificate (DER)
+    revision: int = 0  # the file revision the signature was added in (0: the first)
 
     @property
     def ok(self) -> bool:
@@ -54,7 +56,8 @@ class SignatureReport:
 
     def as_json(self) -> dict:
         out = asdict(self)
-        del out["field"]
+        for internal in ("field", "certificate_sha256", "revision"):
+            del out[internal]
         out["signed_at"] = self.signed_at.isoformat() if self.signed_at else None
         return out
 
@@ -154,14 +157,16 @@ def verify_pdf(data: bytes, roots: list[x509.Certificate] | None = None) -> Repo
     fields = {sig.field_name for sig in embedded}
     reports = []
     for sig, status in zip(embedded, _run(_validate_all(embedded, anchors)), strict=True):
+        revision = sig.signed_revision
         if status is None:
-            reports.append(SignatureReport(sig.field_name, "", None, False, False, False, True))
+            reports.append(SignatureReport(sig.field_name, "", None, False, False, False, True, "", revision))
             continue
         reports.append(SignatureReport(
             field=sig.field_name, signer=_signer(status), signed_at=_signed_at(status),
             intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
             covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-            modified_after_signing=_modified(status, fields)))
+            modified_after_signing=_modified(status, fields),
+            certificate_sha256=hashlib.sha256(status.signing_cert.dump()).hexdigest(), revision=revision))
     return Report(reports)
 
 

@@ -77,3 +77,14 @@ def test_trust_add_refuses_a_signer_certificate_and_junk(runner, ctx, files, pki
     junk = runner.invoke(args=["trust-add", str(files / "junk.crt")])
     assert junk.exit_code == 2 and "chứng thư" in junk.output
     assert TrustRoot.select().count() == 0
+
+
+def test_signer_add_registers_a_certificate_once(runner, ctx, files, pki):
+    (files / "signer.pem").write_bytes(pki["signer"].pem)
+    first = runner.invoke(args=["signer-add", "leader", str(files / "signer.pem")])
+    assert first.exit_code == 0 and "registered for leader: Phạm Thị Dung" in first.output, first.output
+    again = runner.invoke(args=["signer-add", "leader", str(files / "signer.pem")])
+    assert again.exit_code == 0 and "already registered" in again.output
+    taken = runner.invoke(args=["signer-add", "admin", str(files / "signer.pem")])
+    assert taken.exit_code == 2 and "cán bộ khác" in taken.output
+    assert runner.invoke(args=["signer-add", "nobody", str(files / "signer.pem")]).exit_code == 1
