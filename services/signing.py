@@ -25,6 +25,7 @@ SIGNATURE_BYTES = 16384  # room for the CMS (certificate chain included); endesi
 BOX_SIZE = (230.0, 78.0)  # points: the visible appearance
 MARGIN = (42.5, 56.7)  # right 15 mm, bottom 20 mm (Decree 30)
 INK = (0.05, 0.15, 0.55)  # dark blue text
+TEXT_SIZE = 8.5
 SEAL_INK = (0.8, 0.0, 0.0)
 
 
@@ -203,13 +204,25 @@ def _directives(appearance: Appearance, at: dt.datetime, width: float, height: f
         left = side * 0.55  # the text overlaps the seal's right part, as a stamped seal does
     steps += [["stroke_colour", *INK], ["border", 1], ["fill_colour", *INK]]
     lines = _lines(appearance, at)
-    size = 8.5
-    step = min((height - 8) / len(lines), size * 1.5)
+    step = min((height - 8) / len(lines), TEXT_SIZE * 1.5)
     first = (height + step * len(lines)) / 2  # the block is centred vertically
+    room = width - left - 6
     for i, (font, text) in enumerate(lines):
         top = first - (i + 1) * step
-        steps.append(["text_box", text, font, left, top, width - left - 4, step, size, False, "left", "middle"])
+        steps.append(["text_box", text, font, left, top, room, step, _fit(text, font, room), False, "left",
+                      "middle"])
     return steps
+
+
+def _fit(text: str, font: str, room: float) -> float:
+    """The text size, smaller for a line that would not fit in the box (a long agency name)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from services.documents import FONT, _fonts
+
+    _fonts()
+    name = f"{FONT}-Bold" if font == "B" else FONT
+    return min(TEXT_SIZE, room / max(stringWidth(text, name, 1), 1))
 
 
 def _udct(appearance: Appearance | None, box, page: int, at: dt.datetime, reason: str,
@@ -249,7 +262,7 @@ def _layout(pdf: bytes, appearance: Appearance | None) -> tuple[int, tuple | Non
         index = (appearance.page if appearance else -1) % count
         page = reader.find_page_for_modification(index)[0].get_object()
         media = [float(v) for v in page["/MediaBox"]]
-        earlier = len(page.get("/Annots", None) or []) if appearance and not appearance.box else 0
+        earlier = _signature_widgets(page) if appearance and not appearance.box else 0
     except NotAPdf:
         raise SigningError(N_("The file is not a PDF document.")) from None
     except Exception:  # noqa: BLE001 - any defect in the page tree: refuse to sign, say why
@@ -262,6 +275,16 @@ def _layout(pdf: bytes, appearance: Appearance | None) -> tuple[int, tuple | Non
     x2 = media[2] - MARGIN[0]
     y1 = media[1] + MARGIN[1] + earlier * (h + 6)
     return index, (x2 - w, y1, x2, y1 + h)
+
+
+def _signature_widgets(page) -> int:
+    """How many signature fields already sit on the page (links and other annotations do not count)."""
+    count = 0
+    for annot in page.get("/Annots", None) or []:
+        annot = annot.get_object()
+        field = annot.get("/Parent", annot).get_object() if "/FT" not in annot else annot
+        count += field.get("/FT") == "/Sig"
+    return count
 
 
 def sign_pdf(pdf: bytes, credential: Credential, appearance: Appearance | None = None, *,

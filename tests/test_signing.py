@@ -242,3 +242,13 @@ def test_pdfsig_accepts_both_signatures_with_the_test_ca_trusted(tmp_path, count
     assert out.count("Signature is Valid.") == 2, out
     assert out.count("Certificate is Trusted.") == 2, out
     assert "Nguyễn Văn An" in out and "Total document signed" in out
+
+
+def test_a_long_agency_name_is_set_smaller_to_fit_the_box():
+    short, long_ = "Cơ quan: UBND xã", "Cơ quan: " + "Ủy ban nhân dân xã Đông Sơn, huyện Thọ Xuân, tỉnh Thanh Hóa"
+    room = signing.BOX_SIZE[0] - 4 - 6
+    assert signing._fit(short, "R", room) == signing.TEXT_SIZE
+    smaller = signing._fit(long_, "R", room)
+    assert smaller < signing.TEXT_SIZE
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    assert stringWidth(long_, "LiberationSerif", smaller) == pytest.approx(room)
