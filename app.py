@@ -73,8 +73,8 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.user_loader(lambda user_id: User.get_or_none(User.id == int(user_id)))
 
-    from blueprints import admin, api, auth, errors, intake, public, trust, verify
-    for module in (auth, admin, intake, public, api, errors, verify, trust):
+    from blueprints import admin, api, auth, errors, intake, public, signing, trust, verify
+    for module in (auth, admin, intake, public, api, errors, verify, trust, signing):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)

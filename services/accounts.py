@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog.view": frozenset(ROLES),
     "office.edit": frozenset({"admin"}),
     "audit.view": frozenset({"admin", "inspector"}),
+    "document.sign": frozenset({"leader"}),
 }
 
 MAX_FAILED_LOGINS = 5

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cryptography import x509
-from endesive.hsm import BaseHSM
 
 from services.signing import Credential, SigningError
 from services.text import N_
@@ -94,7 +93,7 @@ def _reason(exc: urllib.error.HTTPError) -> str:
         return f"HTTP {exc.code}"
 
 
-class _Remote(BaseHSM):
+class _Remote:
     """endesive's HSM hook: it hands over the signed attributes, the provider signs their digest."""
 
     def __init__(self, provider: RemoteProvider, certificate_der: bytes):

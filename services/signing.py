@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from endesive.hsm import BaseHSM
-from endesive.pdf import cms
 
 from models import now
+from services import audit
 from services.calendar import VN_TZ
+from services.database import write_transaction
 from services.documents import FONT_DIR
 from services.text import N_, nfc
 
@@ -48,7 +48,7 @@ class Credential:
     certificate: x509.Certificate
     chain: list[x509.Certificate] = field(default_factory=list)
     key: object | None = None
-    hsm: BaseHSM | None = None
+    hsm: object | None = None  # endesive's HSM hook: certificate() and sign(keyid, data, mech)
 
     @property
     def name(self) -> str:
@@ -69,6 +69,14 @@ def organisation(certificate: x509.Certificate) -> str:
     return nfc(str(names[0].value)) if names else ""
 
 
+# Messages about the certificate file (as opposed to the PDF): the page shows them next to that field.
+KEY_ERRORS = {
+    N_("The certificate file is not a PKCS#12 (.p12 or .pfx) file."),
+    N_("Wrong passphrase for the certificate file."),
+    N_("The certificate file holds no signing key and certificate."),
+}
+
+
 def load_pkcs12(data: bytes, passphrase: str) -> Credential:
     """Open a .p12/.pfx file. The passphrase is used here and kept nowhere."""
     from asn1crypto import pkcs12 as asn1_pkcs12
@@ -86,7 +94,7 @@ def load_pkcs12(data: bytes, passphrase: str) -> Credential:
     return Credential(certificate=certificate, chain=list(extra or []), key=key)
 
 
-class _Token(BaseHSM):
+class _Token:
     """One logged-in session on a PKCS#11 token; the key is chosen by CKA_ID, never by label."""
 
     def __init__(self, lib, session, key_handle, key_id: bytes, certificate_der: bytes, mechanism):
@@ -291,6 +299,8 @@ def sign_pdf(pdf: bytes, credential: Credential, appearance: Appearance | None =
              reason: str = "", location: str = "", contact: str = "", at: dt.datetime | None = None) -> bytes:
     """Sign ``pdf`` as an incremental update and return the signed file, validated: the new signature
     covers the whole file and every earlier signature is still intact and unmodified."""
+    from endesive.pdf import cms  # imported on first use: it pulls in paramiko and PyKCS11
+
     from services import verification
 
     at = (at or now()).astimezone(VN_TZ)
@@ -310,3 +320,15 @@ def sign_pdf(pdf: bytes, credential: Credential, appearance: Appearance | None =
     signed = pdf + tail
     verification.check_signed(signed)
     return signed
+
+
+def record_signature(actor: str, signed: bytes, credential: Credential, reason: str) -> str:
+    """Write the audit event of a signature made through the app; returns the signed file's SHA-256."""
+    import hashlib
+
+    digest = hashlib.sha256(signed).hexdigest()
+    with write_transaction():
+        audit.record(actor, "document.sign", "document", digest, None,
+                     {"signer": credential.name, "serial": format(credential.certificate.serial_number, "x"),
+                      "reason": nfc(reason)})
+    return digest

@@ -39,6 +39,8 @@ ROUTES = [
     ("GET", "/verify/" + "ab" * 32, "public"),
     ("GET", "/admin/trust-roots", "office.edit"),
     ("POST", "/admin/trust-roots", "office.edit"),
+    ("GET", "/sign", "document.sign"),
+    ("POST", "/sign", "document.sign"),
 ]
 
 
