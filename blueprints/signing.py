@@ -1,16 +1,17 @@
-"""A leader signs a PDF with a certificate file: the passphrase lives only in this request."""
+"""Signing pages for a leader: with a certificate file (the passphrase lives only in the request), or with
+a USB token on their own PC (prepare, download, sign with the vendor tool, upload)."""
 from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints import render
 from blueprints.auth import requires
 from blueprints.verify import MESSAGES, read_upload
-from services import office, signing
+from services import office, offline_signing, signing
 from services.text import N_, nfc
 
 bp = Blueprint("signing", __name__, url_prefix="/sign")
@@ -73,3 +74,58 @@ def _quote(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text, safe="")
+
+
+# --- A token on the official's own PC: prepare, download, sign with the vendor's tool, upload ---------
+
+def _data_dir() -> str:
+    return current_app.config["DATA_DIR"]
+
+
+@bp.route("/token", methods=["GET", "POST"])
+@requires("document.sign")
+def token():
+    error = ""
+    if request.method == "POST":
+        pdf, _name, problem = read_upload("file")
+        if not problem:
+            try:
+                digest = offline_signing.store_prepared(pdf, _data_dir(), current_user.username)
+                return redirect(url_for("signing.token_document", sha256=digest))
+            except signing.SigningError as exc:
+                error = _(exc.message, **exc.params)
+        else:
+            error = _problem("file", problem)
+    return render("signing/token.html", "signing/token.html", 422 if error else 200, error=error,
+                  certificates=current_user.signer_certificates)
+
+
+@bp.route("/token/<sha256>", methods=["GET", "POST"])
+@requires("document.sign")
+def token_document(sha256):
+    if offline_signing.load_stored(sha256, _data_dir()) is None:
+        abort(404)
+    context = {"sha256": sha256, "error": "", "report": None, "signed": ""}
+    if request.method == "POST":
+        uploaded, _name, problem = read_upload("file")
+        if problem:
+            context["error"] = _problem("file", problem)
+        else:
+            try:
+                context["report"], context["signed"] = offline_signing.accept_stored(
+                    sha256, uploaded, current_user, _data_dir())
+            except signing.SigningError as exc:
+                context["error"] = _(exc.message, **exc.params)
+    status = 422 if context["error"] else 200
+    return render("signing/token_document.html", "signing/token_document.html", status, messages=MESSAGES,
+                  file_name="", **context)
+
+
+@bp.get("/files/<sha256>.pdf")
+@requires("document.sign")
+def download(sha256):
+    data = offline_signing.load_stored(sha256, _data_dir())
+    if data is None:
+        abort(404)
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=van-ban-{sha256[:12]}.pdf"})

@@ -110,3 +110,45 @@ def register_certificate(user: User, data: bytes, actor: str) -> tuple[SignerCer
 def registered_for(user: User) -> list[x509.Certificate]:
     return [x509.load_pem_x509_certificate(r.pem.encode("ascii"))
             for r in SignerCertificate.select(SignerCertificate.pem).where(SignerCertificate.user == user)]
+
+
+def _store(data: bytes, data_dir: str, actor: str, action: str, details: dict) -> str:
+    from services import storage
+
+    digest = storage.write_blob(data, data_dir)
+    with write_transaction():
+        storage.file_row(digest, len(data), "application/pdf")
+        audit.record(actor, action, "document", digest, None, details)
+    return digest
+
+
+def store_prepared(pdf: bytes, data_dir: str, actor: str) -> str:
+    """Prepare the PDF and keep it; returns its SHA-256, which names it in the download and upload URLs."""
+    return _store(prepare(pdf), data_dir, actor, "document.prepare", {"size": len(pdf)})
+
+
+def load_stored(sha256: str, data_dir: str) -> bytes | None:
+    from models import StoredFile
+    from services import storage
+
+    row = StoredFile.get_or_none((StoredFile.sha256 == sha256.lower()) & (StoredFile.mime == "application/pdf"))
+    try:
+        return storage.read(row, data_dir) if row else None
+    except OSError:
+        return None
+
+
+def accept_stored(prepared_sha256: str, uploaded: bytes, user: User, data_dir: str) -> tuple[Report, str]:
+    """Accept the official's signed upload of a prepared document; keep it; (report, its SHA-256)."""
+    from services.verification import installed_roots
+
+    prepared = load_stored(prepared_sha256, data_dir)
+    if prepared is None:
+        raise SigningError(N_("The prepared document was not found."))
+    registered = registered_for(user)
+    if not registered:
+        raise SigningError(N_("No signing certificate is registered for your account yet."))
+    report = accept(prepared, uploaded, registered, installed_roots())
+    digest = _store(uploaded, data_dir, user.username, "document.sign_upload",
+                    {"prepared": prepared_sha256, "signers": [s.signer for s in report.signatures]})
+    return report, digest

@@ -41,6 +41,11 @@ ROUTES = [
     ("POST", "/admin/trust-roots", "office.edit"),
     ("GET", "/sign", "document.sign"),
     ("POST", "/sign", "document.sign"),
+    ("GET", "/sign/token", "document.sign"),
+    ("POST", "/sign/token", "document.sign"),
+    ("GET", "/sign/token/" + "ab" * 32, "document.sign"),
+    ("POST", "/sign/token/" + "ab" * 32, "document.sign"),
+    ("GET", "/sign/files/" + "ab" * 32 + ".pdf", "document.sign"),
 ]
 
 

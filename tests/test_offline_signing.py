@@ -106,3 +106,37 @@ def test_register_certificate_once_per_official(ctx, pki):
         offline_signing.register_certificate(User.get(User.username == "admin"), pki["leader"].pem, "admin")
     assert [c.subject for c in offline_signing.registered_for(leader)] == [pki["leader"].cert.subject]
     assert SignerCertificate.select().count() == 1
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+def test_token_pages_prepare_download_upload(login, app, ctx, pki):
+    leader_user = User.get(User.username == "leader")
+    leader = login("leader")
+    assert "Chưa có chứng thư số nào được đăng ký" in leader.get("/sign/token").get_data(as_text=True)
+    offline_signing.register_certificate(leader_user, pki["leader"].pem, "admin")
+    original = sample_pdf(text="Quyết định công nhận")
+    response = leader.client.post("/sign/token", data={"csrf_token": leader.csrf,
+                                  "file": (io.BytesIO(original), "qd.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    page_url = response.headers["Location"]
+    sha = page_url.rstrip("/").rsplit("/", 1)[1]
+    prepared = leader.get(f"/sign/files/{sha}.pdf").data
+    assert prepared.startswith(original) and len(prepared) > len(original)
+
+    wrong = vendor_sign(prepared, pki["other"], pki["ca"])
+    refused = leader.client.post(page_url, data={"csrf_token": leader.csrf, "file": (io.BytesIO(wrong), "a.pdf")},
+                                 content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "chứng thư số chưa đăng ký cho cán bộ này" in refused.get_data(as_text=True)
+
+    signed = vendor_sign(prepared, pki["leader"], pki["ca"])
+    accepted = leader.client.post(page_url, data={"csrf_token": leader.csrf, "file": (io.BytesIO(signed), "b.pdf")},
+                                  content_type="multipart/form-data")
+    text = accepted.get_data(as_text=True)
+    assert accepted.status_code == 200 and "Văn bản đã ký được chấp nhận và lưu lại." in text
+    assert "Chữ ký 1: Bùi Thị Hạnh" in text
+    import hashlib
+    digest = hashlib.sha256(signed).hexdigest()
+    assert leader.get(f"/sign/files/{digest}.pdf").data == signed
+    assert "Bùi Thị Hạnh" in leader.client.get(f"/verify/{digest}").get_data(as_text=True)
