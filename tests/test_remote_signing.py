@@ -13,6 +13,7 @@ from services import signing, verification
 from services.remote_signing import CscProvider, open_remote
 from tests.pki import make_ca, make_signer, sample_pdf
 
+pytestmark = pytest.mark.filterwarnings("ignore:It is recommended to use web.AppKey")
 csc_dummy = pytest.importorskip("csc_dummy.csc_dummy_server")
 web = pytest.importorskip("aiohttp.web")
 
