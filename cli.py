@@ -13,6 +13,28 @@ from services import accounts, audit, catalog, checklists, deadlines, demo, tran
 from services import office as office_service
 from services.calendar import VN_TZ
 from services.database import apply_migrations
+from services.text import N_
+
+EXIT_REFUSED = 2  # bad input the user can fix: nothing was written
+
+
+def _refuse(message: str, **params):
+    """Print a Vietnamese message on stderr and exit with status 2."""
+    from flask_babel import force_locale, gettext
+
+    with force_locale("vi"):
+        click.echo(gettext(message, **params), err=True)
+    sys.exit(EXIT_REFUSED)
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    import os
+    from pathlib import Path
+
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.part")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
 
 
 def _when(value: str | None, name: str) -> dt.datetime | None:
@@ -153,3 +175,110 @@ def register(app) -> None:
             return
         click.echo(f"audit chain BROKEN at event {result.broken_at}: {result.reason}", err=True)
         sys.exit(1)
+
+    @app.cli.command("sign-pdf")
+    @click.argument("source", type=click.Path(dir_okay=False))
+    @click.argument("target", type=click.Path(dir_okay=False))
+    @click.option("--p12", "p12", type=click.Path(dir_okay=False), help="PKCS#12 file (.p12/.pfx).")
+    @click.option("--pkcs11", "library", help="PKCS#11 driver of a token, instead of --p12.")
+    @click.option("--key-id", default="", help="CKA_ID (hex) of the key on the token.")
+    @click.option("--token-serial", default="", help="Serial of the token when several are plugged in.")
+    @click.option("--csc", "csc_url", help="Remote signing: the CSC API service URL (the access token on stdin).")
+    @click.option("--csc-credential", default="", help="Remote signing: the signer's credential id at the service.")
+    @click.option("--passphrase-stdin", is_flag=True, help="Read the passphrase (or token PIN) from stdin.")
+    @click.option("--name", default="", help="Signer shown in the appearance (default: the certificate's name).")
+    @click.option("--title", default="", help="Signer's title, e.g. Chủ tịch.")
+    @click.option("--agency", default="", help="Agency shown (default: the certificate's organisation).")
+    @click.option("--reason", default="", help="Reason recorded in the signature.")
+    @click.option("--seal", type=click.Path(exists=True, dir_okay=False), help="Seal image (PNG) drawn in the appearance.")
+    def sign_pdf_command(source, target, p12, library, key_id, token_serial, csc_url, csc_credential,
+                         passphrase_stdin, name, title, agency, reason, seal):
+        """Sign SOURCE with the app's pipeline, validate it and write TARGET (exit 2 on bad input)."""
+        from pathlib import Path
+
+        from services import signing
+        from services.verification import NotAPdf, open_pdf
+
+        if not passphrase_stdin:
+            raise click.UsageError("give --passphrase-stdin and pipe the passphrase (or PIN) in")
+        if sum(map(bool, (p12, library, csc_url))) != 1 or (library and not key_id) or (csc_url and not csc_credential):
+            raise click.UsageError("give one of --p12 FILE, --pkcs11 DRIVER --key-id HEX, --csc URL --csc-credential ID")
+        secret = sys.stdin.readline().rstrip("\r\n")
+        try:
+            pdf = Path(source).read_bytes()
+            open_pdf(pdf)
+        except OSError:
+            _refuse(N_("The file %(path)s cannot be read."), path=source)
+        except NotAPdf:
+            _refuse(N_("The file is not a PDF document."))
+        credential = None
+        try:
+            if p12:
+                try:
+                    data = Path(p12).read_bytes()
+                except OSError:
+                    _refuse(N_("The file %(path)s cannot be read."), path=p12)
+                credential = signing.load_pkcs12(data, secret)
+            elif library:
+                credential = signing.open_token(library, secret, key_id, token_serial)
+            else:
+                from services.remote_signing import CscProvider, open_remote
+
+                click.echo("waiting for the signer to approve on the phone…", err=True)
+                credential = open_remote(CscProvider(csc_url, csc_credential, access_token=secret))
+            del secret
+            cert = credential.certificate
+            appearance = signing.Appearance(
+                signer=name or credential.name, title=title, agency=agency or signing.organisation(cert),
+                seal_png=Path(seal).read_bytes() if seal else None)
+            signed = signing.sign_pdf(pdf, credential, appearance, reason=reason)
+        except signing.SigningError as exc:
+            _refuse(exc.message, **exc.params)
+        finally:
+            if credential is not None:
+                credential.close()
+        _write_atomically(target, signed)
+        click.echo(f"signed by {credential.name}: {target}")
+
+    @app.cli.command("trust-add")
+    @click.argument("cert", type=click.Path(dir_okay=False))
+    def trust_add(cert):
+        """Install CERT (PEM or DER) as a trust root for signature validation."""
+        from pathlib import Path
+
+        from services import verification
+
+        try:
+            data = Path(cert).read_bytes()
+        except OSError:
+            _refuse(N_("The file %(path)s cannot be read."), path=cert)
+        try:
+            root, added = verification.add_trust_root(data, "cli")
+        except verification.TrustRootError as exc:
+            _refuse(exc.message)
+        state = "added" if added else "already installed"
+        click.echo(f"trust root {state}: {root.subject} (SHA-256 {root.fingerprint})")
+
+    @app.cli.command("signer-add")
+    @click.argument("username")
+    @click.argument("cert", type=click.Path(dir_okay=False))
+    def signer_add(username, cert):
+        """Register CERT (PEM or DER) as USERNAME's signing certificate for documents signed on their own PC."""
+        from pathlib import Path
+
+        from models import User
+        from services import offline_signing, verification
+
+        user = User.get_or_none(User.username == username.strip().lower())
+        if user is None:
+            raise click.ClickException(f"no user {username!r}")
+        try:
+            data = Path(cert).read_bytes()
+        except OSError:
+            _refuse(N_("The file %(path)s cannot be read."), path=cert)
+        try:
+            row, added = offline_signing.register_certificate(user, data, "cli")
+        except verification.TrustRootError as exc:
+            _refuse(exc.message)
+        state = "registered" if added else "already registered"
+        click.echo(f"{state} for {user.username}: {row.subject} (SHA-256 {row.fingerprint})")

@@ -401,6 +401,31 @@ class IdempotencyKey(BaseModel):
         indexes = ((("token", "key"), True),)
 
 
+# --- Signatures ---------------------------------------------------------------------------
+
+class TrustRoot(BaseModel):
+    """A root certificate the admin installed: signatures chaining to it are reported as trusted."""
+
+    fingerprint = CharField(unique=True)  # SHA-256 of the DER, hex
+    subject = CharField()
+    pem = TextField()
+    not_after = AwareDateTimeField()
+    added_at = AwareDateTimeField(default=now)
+    added_by = CharField()
+
+
+class SignerCertificate(BaseModel):
+    """A certificate registered for an official: uploads signed on the official's own PC must carry it."""
+
+    user = ForeignKeyField(User, backref="signer_certificates", on_delete="RESTRICT")
+    fingerprint = CharField(unique=True)  # SHA-256 of the DER, hex
+    subject = CharField()
+    pem = TextField()
+    not_after = AwareDateTimeField()
+    added_at = AwareDateTimeField(default=now)
+    added_by = CharField()
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 class AuditEvent(BaseModel):
@@ -422,5 +447,6 @@ MODELS = [
     Office, CalendarOverride, Unit, User, LoginThrottle, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
     StoredFile, DailySequence, YearlySequence, Dossier, DossierToken, DossierComponent, DossierFee,
-    IntakeKey, IdempotencyKey, StatusEvent, ChecklistItem, DossierCheck, Rating, Petition, AuditEvent,
+    IntakeKey, IdempotencyKey, StatusEvent, ChecklistItem, DossierCheck, Rating, Petition, TrustRoot,
+    SignerCertificate, AuditEvent,
 ]

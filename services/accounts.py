@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cash.statement.all": frozenset({"admin", "leader"}),  # every officer's
     "user.manage": frozenset({"admin"}),
     "token.manage": frozenset({"admin"}),
+    "document.sign": frozenset({"leader"}),
 }
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")

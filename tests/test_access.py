@@ -82,6 +82,19 @@ ROUTES = [
     ("GET", f"/d/{CODE}/not-the-secret", ANYONE),
     ("POST", f"/d/{CODE}/not-the-secret", ANYONE),
     ("POST", f"/d/{CODE}/not-the-secret/petition", ANYONE),
+    ("POST", "/api/v1/verify", ANYONE),
+    ("GET", "/verify", ANYONE),
+    ("POST", "/verify", ANYONE),
+    ("GET", "/verify/" + "ab" * 32, ANYONE),
+    ("GET", "/admin/trust-roots", "admin"),
+    ("POST", "/admin/trust-roots", "admin"),
+    ("GET", "/sign", "leader"),
+    ("POST", "/sign", "leader"),
+    ("GET", "/sign/token", "leader"),
+    ("POST", "/sign/token", "leader"),
+    ("GET", "/sign/token/" + "ab" * 32, "leader"),
+    ("POST", "/sign/token/" + "ab" * 32, "leader"),
+    ("GET", "/sign/files/" + "ab" * 32 + ".pdf", "leader"),
 ]
 
 
