@@ -156,8 +156,8 @@ def generate(db_path: Path, count: int, seed: int = 2026, today: dt.date | None 
                    "applicant_type, applicant_name, id_number, phone, address, email, search_key, pages, "
                    "copies, fee_total, missing_scan_reason, received_by_id, created_at, id_kind, representative_name, "
                    "representative_id_kind, representative_id_number, request_subject, delivery_method, "
-                   "delivery_address) "
-                   "VALUES (?,?,?,?,?,?,?,1,?,?,?,?,'',?,?,?,?,'',?,?,'personal','','','','','counter','')")
+                   "delivery_address, paused_minutes, end_kind, secret) "
+                   "VALUES (?,?,?,?,?,?,?,1,?,?,?,?,'',?,?,?,?,'',?,?,'personal','','','','','counter','',0,'','')")
     rows, tokens, sequences, next_id = [], [], [], 1
     now = dt.datetime.now(VN)
     con.execute("BEGIN")
