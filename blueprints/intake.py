@@ -9,7 +9,7 @@ from flask_login import current_user
 from blueprints import render
 from blueprints.auth import requires
 from models import Dossier, now
-from services import catalog, fees, intake, receipts, storage
+from services import catalog, fees, identity, intake, receipts, storage
 from services import office as office_service
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
@@ -17,20 +17,22 @@ bp = Blueprint("intake", __name__, url_prefix="/intake")
 PAGE_SIZE = 50
 
 
-def _quote(version, pages: int | None, copies: int | None) -> dict:
+def _quote(version, form) -> dict:
     """What the citizen is told before saving: appointment if received now, and the fee."""
     received_at = now()
-    lines = intake.fee_lines(version, [fees.Original(pages or 0, copies or 1)], 1, copies or 1)
     version_fees = list(version.fees)
-    needs_pages = fees.per_original(version_fees)
-    needs_copies = needs_pages or fees.needs_copies(version_fees)
+    originals = [comp for _row, comp in intake.read_originals(form, {}, None, {})]
+    copies = intake.whole_number(form.get("copies"), 1) or 1
+    channel = intake.whole_number(form.get("channel"), 1) or 1
+    lines = intake.fee_lines(version, originals, channel, copies)
     return {
         "received_at": received_at,
         "appointment": intake.appointment(office_service.calendar(), version, received_at),
         "fee_lines": lines,
         "fee_total": fees.total(lines),
-        "needs_pages": needs_pages,
-        "needs_copies": needs_copies,
+        "fee_unknown": fees.has_unknown(lines),
+        "per_original": fees.per_original(version_fees),
+        "needs_copies": fees.needs_copies(version_fees),
     }
 
 
@@ -38,22 +40,28 @@ def _form_context(procedure=None, version=None, form=None, errors=None) -> dict:
     """Everything page.html and its fragments need; built in one place."""
     form = form if form is not None else {}
     office = office_service.get_office()
-    quote = None
-    if version is not None:
-        quote = _quote(version, intake.whole_number(form.get("pages")), intake.whole_number(form.get("copies"), 1))
     return {
         "procedure": procedure,
         "version": version,
         "components": list(version.components.order_by(version.components.model.position)) if version else [],
         "form": form,
         "errors": {k: _(v, mb=office.max_upload_mb) for k, v in (errors or {}).items()},
-        "quote": quote,
+        "quote": _quote(version, form) if version is not None else None,
+        "original_rows": intake.original_rows(form),
         "matches": catalog.search(form.get("q", "")) if not procedure else [],
         "q": form.get("q", ""),
         "channels": {k: v for k, v in intake.CHANNELS.items() if k != 2},
-        "subject_types": intake.SUBJECT_TYPES,
+        "applicant_kinds": intake.APPLICANT_KINDS,
+        "applicant_kind": _applicant_kind(form),
+        "person_id_kinds": {k: identity.ID_KINDS[k] for k in identity.PERSON_ID_KINDS},
+        "delivery_methods": intake.DELIVERY_METHODS,
         "max_upload_mb": office.max_upload_mb,
     }
+
+
+def _applicant_kind(form) -> str:
+    kind = form.get("applicant_kind", "citizen")
+    return kind if kind in intake.APPLICANT_KINDS else "citizen"
 
 
 def _procedure_from(args):
@@ -92,12 +100,14 @@ def create():
     if version is None:
         return render("intake/new.html", "intake/_form.html", 422,
                       **_form_context(form=request.form, errors={"procedure": _("Choose a procedure.")}))
+    if request.form.get("add_rows"):  # more rows of originals: the same form again, nothing saved
+        return render("intake/new.html", "intake/_form.html",
+                      **_form_context(procedure, version, request.form))
     office = office_service.get_office()
     uploads = {}
-    for comp in version.components:
-        upload = request.files.get(f"file_{comp.id}")
+    for name, upload in request.files.items():  # keyed by input name: file_<component>, orig_file_<row>
         if upload and upload.filename:
-            uploads[comp.id] = intake.Upload(upload.filename, upload.read())
+            uploads[name] = intake.Upload(upload.filename, upload.read())
     data, errors = intake.validate_counter(request.form, uploads, version,
                                            office.max_upload_mb * 1024 * 1024, now())
     if errors:
