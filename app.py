@@ -67,6 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
         if not db.is_closed():
             db.close()
 
+    from blueprints.intake import limit_request_size
+    app.before_request(limit_request_size)  # before the CSRF check reads the body
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_locale)

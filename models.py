@@ -262,6 +262,15 @@ class DossierFee(BaseModel):
     collected_by = ForeignKeyField(User, null=True, backref="collected_fees", on_delete="RESTRICT")
 
 
+class IntakeKey(BaseModel):
+    """The one-time key of a rendered counter form, stored with the dossier it made: a second
+    submit of the same form (double-click, retry) finds the first dossier instead of making another."""
+
+    key = CharField(unique=True)
+    dossier = ForeignKeyField(Dossier, backref="intake_keys", on_delete="CASCADE")
+    created_at = AwareDateTimeField(default=now)
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 class AuditEvent(BaseModel):
@@ -282,5 +291,5 @@ class AuditEvent(BaseModel):
 MODELS = [
     Office, CalendarOverride, Unit, User, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
-    StoredFile, DailySequence, YearlySequence, Dossier, DossierComponent, DossierFee, AuditEvent,
+    StoredFile, DailySequence, YearlySequence, Dossier, DossierComponent, DossierFee, IntakeKey, AuditEvent,
 ]

@@ -9,8 +9,9 @@ from flask_login import current_user
 from blueprints import render
 from blueprints.auth import requires
 from models import Dossier, now
-from services import catalog, fees, identity, intake, receipts, storage
+from services import catalog, counter, fees, identity, intake, receipts, storage
 from services import office as office_service
+from services.text import N_, nfc
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -36,10 +37,20 @@ def _quote(version, form) -> dict:
     }
 
 
-def _form_context(procedure=None, version=None, form=None, errors=None) -> dict:
+def _file_inputs(version, form) -> list[str]:
+    """The names of the form's file inputs: one per paper of the checklist, or one per row of
+    originals for copy certification."""
+    if fees.per_original(list(version.fees)):
+        return [f"orig_file_{i}" for i in range(intake.original_rows(form))]
+    return [f"file_{c.id}" for c in version.components]
+
+
+def _form_context(procedure=None, version=None, form=None, errors=None, form_key=None, kept=None,
+                  rejected=None, duplicates=None) -> dict:
     """Everything page.html and its fragments need; built in one place."""
     form = form if form is not None else {}
     office = office_service.get_office()
+    files = len(_file_inputs(version, form)) if version else 0
     return {
         "procedure": procedure,
         "version": version,
@@ -56,6 +67,12 @@ def _form_context(procedure=None, version=None, form=None, errors=None) -> dict:
         "person_id_kinds": {k: identity.ID_KINDS[k] for k in identity.PERSON_ID_KINDS},
         "delivery_methods": intake.DELIVERY_METHODS,
         "max_upload_mb": office.max_upload_mb,
+        "max_request_bytes": counter.request_limit(office.max_upload_mb, files),
+        "form_key": form_key or counter.new_form_key(),
+        "kept": kept or {},
+        "rejected": rejected or {},
+        "duplicates": duplicates or [],
+        "language_locked": version is not None,  # the language switch would lose what was typed
     }
 
 
@@ -75,7 +92,8 @@ def _procedure_from(args):
 @requires("dossier.receive")
 def new():
     procedure, version = _procedure_from(request.args)
-    return render("intake/new.html", "intake/_form.html", **_form_context(procedure, version, request.args))
+    fragment = "intake/_form.html" if version else "intake/_picker.html"
+    return render("intake/new.html", fragment, **_form_context(procedure, version, request.args))
 
 
 @bp.get("/procedures")
@@ -93,34 +111,96 @@ def quote():
     return render("intake/new.html", "intake/_quote.html", **_form_context(procedure, version, request.args))
 
 
+def limit_request_size() -> None:
+    """Before anything reads the body (the CSRF check does): the counter form may carry one scan
+    at the office's limit per paper of the longest checklist, plus a margin."""
+    if request.endpoint == "intake.create":
+        request.max_content_length = counter.request_limit(office_service.get_office().max_upload_mb,
+                                                           intake.most_components())
+
+
+def _kept_field(name: str) -> str:
+    """The hidden field carrying a kept scan of file input ``name``: file_12 -> 12, orig_file_0 -> orig_file_0."""
+    return name.removeprefix("file_")
+
+
+def _uploads(version, form_key: str, max_bytes: int) -> tuple[dict, dict]:
+    """Scans of this submit, streamed to disk, or carried back from a failed submit of the same
+    form by their signed reference: ({file input name: Upload}, {file input name: file name})."""
+    uploads, names = {}, {}
+    data_dir, secret = current_app.config["DATA_DIR"], current_app.config["SECRET_KEY"]
+    for name in _file_inputs(version, request.form):
+        file = request.files.get(name)
+        slot = _kept_field(name)
+        if file and file.filename:
+            names[name] = nfc(file.filename)[:intake.MAX_TEXT]
+            try:
+                blob = storage.store_stream(file.stream, data_dir, max_bytes)
+            except storage.TooLarge:
+                blob = storage.Blob("", max_bytes + 1, b"")  # check_upload names it too large
+            uploads[name] = intake.Upload(names[name], blob=blob)
+        elif not request.form.get(f"drop_{slot}"):
+            kept = counter.kept(secret, request.form.get(f"kept_{slot}", ""), form_key,
+                                current_user.id, slot, data_dir)
+            if kept:
+                uploads[name] = intake.Upload(kept.file_name, blob=kept.blob)
+    return uploads, names
+
+
+def _keep(uploads: dict, errors: dict, form_key: str) -> dict:
+    """Signed references for the scans that passed their checks, so a corrected form keeps them."""
+    secret = current_app.config["SECRET_KEY"]
+    return {name: counter.keep(secret, form_key, current_user.id, _kept_field(name), up.file_name, up.blob)
+            for name, up in uploads.items() if name not in errors and up.blob and up.blob.sha256}
+
+
 @bp.post("/new")
 @requires("dossier.receive")
 def create():
     procedure, version = _procedure_from(request.form)
     if version is None:
-        return render("intake/new.html", "intake/_form.html", 422,
+        return render("intake/new.html", "intake/_picker.html", 422,
                       **_form_context(form=request.form, errors={"procedure": _("Choose a procedure.")}))
-    if request.form.get("add_rows"):  # more rows of originals: the same form again, nothing saved
-        return render("intake/new.html", "intake/_form.html",
-                      **_form_context(procedure, version, request.form))
+    form_key = request.form.get("form_key", "")
+    if counter.valid_form_key(form_key) and (first := counter.dossier_for_key(form_key)):
+        return _saved(first, created=False)
     office = office_service.get_office()
-    uploads = {}
-    for name, upload in request.files.items():  # keyed by input name: file_<component>, orig_file_<row>
-        if upload and upload.filename:
-            uploads[name] = intake.Upload(upload.filename, upload.read())
-    data, errors = intake.validate_counter(request.form, uploads, version,
-                                           office.max_upload_mb * 1024 * 1024, now())
-    if errors:
-        return render("intake/new.html", "intake/_form.html", 422,
-                      **_form_context(procedure, version, request.form, errors))
-    dossier = intake.receive(data, office_service.calendar(office), office.agency_id,
-                             current_app.config["DATA_DIR"], current_user.username, user=current_user)
-    flash(_("Dossier %(code)s received. Print the receipt for the applicant.", code=dossier.code), "success")
+    max_bytes = office.max_upload_mb * 1024 * 1024
+    uploads, names = _uploads(version, form_key, max_bytes)
+    if request.form.get("add_rows"):  # more rows of originals: the same form again, nothing saved
+        return render("intake/new.html", "intake/_form.html", **_form_context(
+            procedure, version, request.form, form_key=form_key, kept=_keep(uploads, {}, form_key)))
+    received_at = now()
+    data, errors = intake.validate_counter(request.form, uploads, version, max_bytes, received_at)
+    if not counter.valid_form_key(form_key):
+        errors["form_key"] = N_("This form was incomplete. Check it and save again.")
+        form_key = counter.new_form_key()
+    duplicates = []
+    if not errors and not request.form.get("confirm_duplicate"):
+        duplicates = counter.recent_duplicates(version, data.id_number, received_at)
+    if errors or duplicates:
+        return render("intake/new.html", "intake/_form.html", 422, **_form_context(
+            procedure, version, request.form, errors, form_key=form_key,
+            kept=_keep(uploads, errors, form_key), rejected=names, duplicates=duplicates))
+    dossier, created = counter.receive_once(form_key, data, office_service.calendar(office), office.agency_id,
+                                            current_app.config["DATA_DIR"], current_user.username,
+                                            current_user)
+    return _saved(dossier, created)
+
+
+def _saved(dossier: Dossier, created: bool):
+    """After a save (or a repeat of one): the dossier page, ready to print the receipt."""
+    if created:
+        flash(_("Dossier %(code)s received. Print the receipt for the applicant.", code=dossier.code), "success")
+    else:
+        flash(_("This form was already saved as dossier %(code)s: nothing was saved twice.",
+                code=dossier.code), "info")
+    target = url_for("intake.show", code=dossier.code, saved=1)
     if request.headers.get("HX-Request"):
         response = Response(status=204)
-        response.headers["HX-Redirect"] = url_for("intake.show", code=dossier.code)
+        response.headers["HX-Redirect"] = target
         return response
-    return redirect(url_for("intake.show", code=dossier.code))
+    return redirect(target)
 
 
 @bp.get("/today")
@@ -150,7 +230,7 @@ def _dossier(code: str) -> Dossier:
 @requires("dossier.view")
 def show(code):
     dossier = _dossier(code)
-    return render("intake/show.html", "intake/_dossier.html", dossier=dossier,
+    return render("intake/show.html", "intake/_dossier.html", dossier=dossier, just_saved=bool(request.args.get("saved")),
                   components=list(dossier.components.order_by(dossier.components.model.position)),
                   fee_lines=list(dossier.fee_lines), statuses=intake.STATUSES,
                   channels=intake.CHANNELS, subject_types=intake.SUBJECT_TYPES)
@@ -162,6 +242,8 @@ def receipt(code):
     dossier = _dossier(code)
     with force_locale("vi"):  # a legal form is always in Vietnamese
         pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code), _)
+    if request.args.get("print"):
+        pdf = counter.print_on_open(pdf)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{dossier.code}-giay-tiep-nhan.pdf"'})
 
