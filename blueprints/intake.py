@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -240,8 +239,10 @@ def show(code):
 @requires("dossier.view")
 def receipt(code):
     dossier = _dossier(code)
-    with force_locale("vi"):  # a legal form is always in Vietnamese
-        pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code), _)
+    if not receipts.printable(dossier):
+        return render("errors/page.html", "errors/_message.html", 409, code=409, message=_(
+            "This online dossier has not been accepted yet: it has no appointment, so no receipt."))
+    pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code))
     if request.args.get("print"):
         pdf = counter.print_on_open(pdf)
     return Response(pdf, mimetype="application/pdf", headers={
