@@ -258,3 +258,17 @@ def write_png(pdf: bytes, name: str) -> None:
         with open(path + ".pdf", "wb") as fh:
             fh.write(pdf)
         subprocess.run(["pdftoppm", "-r", "80", "-png", path + ".pdf", path], check=True)
+
+
+def test_admin_asks_for_two_copies(login, app):
+    from services import demo
+    session = login("admin")
+    form = {**demo.DEMO_OFFICE, "receipt_two_copies": "1"}
+    assert session.post("/admin/office", data=form).status_code in (200, 302, 303)
+    with app.app_context():
+        assert office.get_office().receipt_two_copies is True
+    assert 'name="receipt_two_copies" value="1" checked' in session.get("/admin/office").get_data(as_text=True)
+    form.pop("receipt_two_copies")
+    session.post("/admin/office", data=form)
+    with app.app_context():
+        assert office.get_office().receipt_two_copies is False
