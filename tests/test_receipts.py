@@ -138,7 +138,9 @@ def test_citizen_receipt_has_every_field_of_form_01_in_order(ctx):
 def test_organisation_receipt_names_the_organisation_and_the_person_who_submits(ctx):
     d = save(ctx, "2.001035", ORGANISATION, delivery_method="post",
              delivery_address="Số 20 Lê Lợi, Hà Đông, Hà Nội")
-    lines = text_of(receipt(d))
+    pdf = receipt(d)
+    write_png(pdf, "organisation")
+    lines = text_of(pdf)
     in_order(lines, [
         "tiếp nhận hồ sơ của:",
         "Tên tổ chức/doanh nghiệp: Công ty TNHH Hòa Bình Xanh",
@@ -272,3 +274,16 @@ def test_admin_asks_for_two_copies(login, app):
     session.post("/admin/office", data=form)
     with app.app_context():
         assert office.get_office().receipt_two_copies is False
+
+
+def test_dossier_page_with_an_unknown_fee(login, app):
+    from models import Procedure, ProcedureVersion, db
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        version = ProcedureVersion.select().join(Procedure).where(Procedure.code == "1.000656").get()
+        Fee.create(version=version, name="Lệ phí đăng ký khai tử", kind="fixed", amount=None)
+        d = save(app, "1.000656", CITIZEN)
+        db.close()
+    html = login("intake").get(f"/intake/{d.code}").get_data(as_text=True)
+    assert "Lệ phí đăng ký khai tử: Chưa" in html or "Lệ phí đăng ký khai tử: chưa" in html
+    assert "Không thu" not in html
