@@ -129,7 +129,7 @@ def test_network_failure_and_oversized_scan_are_shown_in_the_alert_region(browse
     page.wait_for_function("!document.querySelector('#alerts').hidden")
     assert "qua-lon.pdf" in page.inner_text("#alerts") and "1 MB" in page.inner_text("#alerts")
     _attach(page)
-    page.route("**/intake/new", lambda route: route.abort("internetdisconnected"))
+    page.route(re.compile(r".*/intake/new\?.*"), lambda route: route.abort("internetdisconnected"))
     page.click(SAVE)
     page.wait_for_function("document.querySelector('#alerts').innerText.includes('Không kết nối')")
     assert page.input_value("#f-applicant_name") == "Phạm Văn Đức"
