@@ -9,7 +9,7 @@ from flask_login import current_user
 from blueprints import render
 from blueprints.auth import requires
 from models import Dossier, now
-from services import catalog, counter, fees, identity, intake, receipts, storage
+from services import catalog, counter, dossiers, fees, identity, intake, receipts, storage
 from services import office as office_service
 from services.text import N_, nfc
 
@@ -205,9 +205,8 @@ def _saved(dossier: Dossier, created: bool):
 def today():
     q = request.args.get("q", "").strip()
     query = intake.search(intake.received_on(now().date()), q)
-    before = intake.whole_number(request.args.get("before"))
-    if before:
-        query = query.where(Dossier.id < before)
+    before = request.args.get("before", "")
+    query = dossiers.after(query, int(before) if before.isdigit() and len(before) < 19 else None)
     rows = list(query.limit(PAGE_SIZE + 1))
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -237,6 +236,10 @@ def show(code):
 @requires("dossier.view")
 def receipt(code):
     dossier = _dossier(code)
+    if dossier.appointment_at is None:  # an online dossier: the receipt comes with its acceptance
+        return render("errors/page.html", "errors/_message.html", 409, code=409, message=_(
+            "This online dossier has not been accepted yet. Its receipt can be printed once an officer"
+            " accepts it and the appointment is set."))
     with force_locale("vi"):  # a legal form is always in Vietnamese
         pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code), _)
     if request.args.get("print"):

@@ -15,7 +15,7 @@ from models import (
     ProcedureVersion,
     YearlySequence,
 )
-from services import audit, catalog, fees, identity, storage
+from services import audit, catalog, dossiers, fees, identity, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
 from services.text import N_, fold, nfc, search_words
@@ -297,13 +297,14 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
                for c in received if c.upload}
     received_at = data.received_at.astimezone(VN_TZ)
     lines = fee_lines(data.version, received, data.channel, data.copies)
+    status = 1 if data.channel == 2 else 2  # an online dossier waits for an officer to accept it
+    appointment_at = appointment(calendar, data.version, received_at) if status == 2 else None
     with write_transaction():
         code = next_code(agency_id, received_at.date())
         register_number = next_register_number(agency_id, received_at.year)
         dossier = Dossier.create(
-            code=code, version=data.version, channel=data.channel,
-            status=1 if data.channel == 2 else 2,
-            received_at=received_at, appointment_at=appointment(calendar, data.version, received_at),
+            code=code, version=data.version, channel=data.channel, status=status,
+            received_at=received_at, appointment_at=appointment_at,
             applicant_type=data.applicant_type, applicant_name=data.applicant_name,
             id_number=data.id_number, phone=data.phone, address=data.address, email=data.email,
             search_key=fold(f"{code} {data.applicant_name} {data.id_number} {data.phone}"),
@@ -316,6 +317,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
             delivery_address=data.delivery_address,
             register_book=received_at.year, register_number=register_number,
             received_by=user, api_token=api_token)
+        dossiers.index_dossier(dossier)
         for position, comp in enumerate(received, start=1):
             stored = None
             if comp.upload:
@@ -330,7 +332,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
         audit.record(actor, "dossier.receive", "dossier", code, None, {
             "procedure": data.version.procedure.code, "version": data.version.version,
             "channel": data.channel, "status": dossier.status,
-            "received_at": received_at.isoformat(), "appointment_at": dossier.appointment_at.isoformat(),
+            "received_at": received_at.isoformat(), "appointment_at": appointment_at.isoformat() if appointment_at else None,
             "components": len(received), "scanned": len(digests), "fee_total": dossier.fee_total})
     return dossier
 
@@ -342,7 +344,7 @@ def received_on(day: dt.date):
     return (Dossier.select(Dossier, ProcedureVersion, Procedure)
             .join(ProcedureVersion).join(Procedure)
             .where((Dossier.received_at >= start) & (Dossier.received_at < end))
-            .order_by(Dossier.id.desc()))
+            .order_by(Dossier.received_at.desc(), Dossier.id.desc()))
 
 
 def search(query, text: str):
@@ -352,8 +354,12 @@ def search(query, text: str):
 
 
 def find(code: str) -> Dossier | None:
+    """A dossier by its code typed in any letter case, with spaces around or inside it."""
+    code = re.sub(r"\s+", "", nfc(code)).upper()
+    if not code or len(code) > 40:
+        return None
     return (Dossier.select(Dossier, ProcedureVersion, Procedure).join(ProcedureVersion).join(Procedure)
-            .where(Dossier.code == (code or "").strip()).first())
+            .where(Dossier.code == code).first())
 
 
 def most_components() -> int:
