@@ -36,14 +36,6 @@ def _quote(version, form) -> dict:
     }
 
 
-def _file_inputs(version, form) -> list[str]:
-    """The names of the form's file inputs: one per paper of the checklist, or one per row of
-    originals for copy certification."""
-    if fees.per_original(list(version.fees)):
-        return [f"orig_file_{i}" for i in range(intake.original_rows(form))]
-    return [f"file_{c.id}" for c in version.components]
-
-
 def _form_context(procedure=None, version=None, form=None, errors=None, form_key=None, kept=None,
                   rejected=None, duplicates=None) -> dict:
     """Everything page.html and its fragments need; built in one place."""
@@ -110,47 +102,51 @@ def quote():
     return render("intake/new.html", "intake/_quote.html", **_form_context(procedure, version, request.args))
 
 
+def _file_inputs(version, form) -> list[str]:
+    """The names of the scan inputs the form shows: one per original for copy certification,
+    else one per paper of the checklist."""
+    if fees.per_original(list(version.fees)):
+        return [f"orig_file_{i}" for i in range(intake.original_rows(form))]
+    return [f"file_{comp.id}" for comp in version.components]
+
+
 def limit_request_size() -> None:
-    """Before anything reads the body (the CSRF check does): the counter form may carry one scan
-    at the office's limit per paper of the longest checklist, plus a margin."""
-    if request.endpoint == "intake.create":
-        request.max_content_length = counter.request_limit(office_service.get_office().max_upload_mb,
-                                                           intake.most_components())
-
-
-def _kept_field(name: str) -> str:
-    """The hidden field carrying a kept scan of file input ``name``: file_12 -> 12, orig_file_0 -> orig_file_0."""
-    return name.removeprefix("file_")
+    """Before anything reads the body (the CSRF check does): one scan at the office's limit per scan
+    input of the form (its action names the procedure and rows), plus a margin."""
+    if request.endpoint != "intake.create":
+        return
+    _procedure, version = intake.procedure_for(request.args.get("procedure", ""), now().date())
+    files = len(_file_inputs(version, request.args)) if version else intake.most_scan_inputs()
+    request.max_content_length = counter.request_limit(office_service.get_office().max_upload_mb, files)
 
 
 def _uploads(version, form_key: str, max_bytes: int) -> tuple[dict, dict]:
     """Scans of this submit, streamed to disk, or carried back from a failed submit of the same
-    form by their signed reference: ({file input name: Upload}, {file input name: file name})."""
+    form by their signed reference: ({input name: Upload}, {input name: file name sent})."""
     uploads, names = {}, {}
     data_dir, secret = current_app.config["DATA_DIR"], current_app.config["SECRET_KEY"]
-    for name in _file_inputs(version, request.form):
-        file = request.files.get(name)
-        slot = _kept_field(name)
+    for slot in _file_inputs(version, request.form):
+        file = request.files.get(slot)
         if file and file.filename:
-            names[name] = nfc(file.filename)[:intake.MAX_TEXT]
+            names[slot] = nfc(file.filename)[:intake.MAX_TEXT]
             try:
                 blob = storage.store_stream(file.stream, data_dir, max_bytes)
             except storage.TooLarge:
                 blob = storage.Blob("", max_bytes + 1, b"")  # check_upload names it too large
-            uploads[name] = intake.Upload(names[name], blob=blob)
+            uploads[slot] = intake.Upload(names[slot], blob=blob)
         elif not request.form.get(f"drop_{slot}"):
             kept = counter.kept(secret, request.form.get(f"kept_{slot}", ""), form_key,
                                 current_user.id, slot, data_dir)
             if kept:
-                uploads[name] = intake.Upload(kept.file_name, blob=kept.blob)
+                uploads[slot] = intake.Upload(kept.file_name, blob=kept.blob)
     return uploads, names
 
 
 def _keep(uploads: dict, errors: dict, form_key: str) -> dict:
     """Signed references for the scans that passed their checks, so a corrected form keeps them."""
     secret = current_app.config["SECRET_KEY"]
-    return {name: counter.keep(secret, form_key, current_user.id, _kept_field(name), up.file_name, up.blob)
-            for name, up in uploads.items() if name not in errors and up.blob and up.blob.sha256}
+    return {slot: counter.keep(secret, form_key, current_user.id, slot, up.file_name, up.blob)
+            for slot, up in uploads.items() if slot not in errors and up.blob and up.blob.sha256}
 
 
 @bp.post("/new")
@@ -166,14 +162,15 @@ def create():
     office = office_service.get_office()
     max_bytes = office.max_upload_mb * 1024 * 1024
     uploads, names = _uploads(version, form_key, max_bytes)
+    if not counter.valid_form_key(form_key):
+        form_key = counter.new_form_key()
     if request.form.get("add_rows"):  # more rows of originals: the same form again, nothing saved
         return render("intake/new.html", "intake/_form.html", **_form_context(
             procedure, version, request.form, form_key=form_key, kept=_keep(uploads, {}, form_key)))
     received_at = now()
     data, errors = intake.validate_counter(request.form, uploads, version, max_bytes, received_at)
-    if not counter.valid_form_key(form_key):
+    if form_key != request.form.get("form_key"):
         errors["form_key"] = N_("This form was incomplete. Check it and save again.")
-        form_key = counter.new_form_key()
     duplicates = []
     if not errors and not request.form.get("confirm_duplicate"):
         duplicates = counter.recent_duplicates(version, data.id_number, received_at)

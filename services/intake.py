@@ -11,7 +11,6 @@ from models import (
     Dossier,
     DossierComponent,
     DossierFee,
-    Fee,
     Procedure,
     ProcedureVersion,
     YearlySequence,
@@ -365,15 +364,17 @@ def find(code: str) -> Dossier | None:
 
 
 def most_components() -> int:
-    """The longest checklist of any procedure version: how many scans one counter form can carry
-    (a copy-certification form carries up to MAX_ORIGINALS rows of originals)."""
+    """The longest checklist of any procedure version: how many scans one counter form can carry."""
     from peewee import fn
 
     counts = Component.select(fn.COUNT(Component.id).alias("n")).group_by(Component.version)
-    longest = Component.select(fn.MAX(counts.c.n)).from_(counts).scalar() or 1
-    if Fee.select().where(Fee.kind == "copy_pages").exists():
-        longest = max(longest, MAX_ORIGINALS)
-    return longest
+    return Component.select(fn.MAX(counts.c.n)).from_(counts).scalar() or 1
+
+
+def most_scan_inputs() -> int:
+    """The most scan inputs any counter form can show: the longest checklist, or the rows of
+    originals of a copy certification."""
+    return max(most_components(), MAX_ORIGINALS)
 
 
 def procedure_for(code: str, on: dt.date) -> tuple[Procedure | None, ProcedureVersion | None]:
@@ -383,7 +384,7 @@ def procedure_for(code: str, on: dt.date) -> tuple[Procedure | None, ProcedureVe
 
 
 ORIGINAL_ROWS = 3  # blank rows of originals shown at first, and added by "add rows"
-MAX_ORIGINALS = 30
+MAX_ORIGINALS = 60
 
 
 def original_rows(form) -> int:
