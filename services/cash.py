@@ -214,6 +214,10 @@ def statement_xlsx(st: Statement, office: Office) -> bytes:
     for column, width in zip("ABCDEFG", (6, 28, 26, 40, 14, 17, 16), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    for row in sheet.iter_rows():  # text typed by people is never a formula ("=HYPERLINK(…)" stays text)
+        for c in row:
+            if c.data_type == "f":
+                c.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
