@@ -12,6 +12,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     ForeignKeyField,
@@ -78,6 +79,8 @@ class Office(BaseModel):
     max_upload_mb = IntegerField(default=20)
     public_base_url = CharField(default="")
     receipt_two_copies = BooleanField(default=False)  # form 01 printed twice: "Liên: Lưu" and "Liên: Giao"
+    address = CharField(default="")  # shown on the public pages
+    hotline = CharField(default="")
 
 
 class CalendarOverride(BaseModel):
@@ -99,9 +102,10 @@ class User(BaseModel):
     role = CharField(index=True)
     unit = ForeignKeyField(Unit, null=True, backref="users", on_delete="RESTRICT")
     language = CharField(default="vi")
-    failed_logins = IntegerField(default=0)
-    locked_until = AwareDateTimeField(null=True)
+    failed_logins = IntegerField(default=0)  # unused: see LoginThrottle
+    locked_until = AwareDateTimeField(null=True)  # unused: see LoginThrottle
     active = BooleanField(default=True)
+    session_version = IntegerField(default=0)  # bumped to end every session of the user
 
     # Flask-Login protocol
     is_authenticated = True
@@ -112,7 +116,21 @@ class User(BaseModel):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Kept in the session cookie: a session of an older version is no longer valid."""
+        return f"{self.id}.{self.session_version}"
+
+
+class LoginThrottle(BaseModel):
+    """Failed logins of one user name (as typed, known or not) from one address."""
+
+    username = CharField()
+    address = CharField()
+    failures = IntegerField(default=0)
+    blocked_until = AwareDateTimeField(null=True)
+    last_failure_at = AwareDateTimeField()
+
+    class Meta:
+        indexes = ((("username", "address"), True),)
 
 
 class ApiToken(BaseModel):
@@ -209,7 +227,7 @@ class Dossier(BaseModel):
     code = CharField(unique=True)
     version = ForeignKeyField(ProcedureVersion, backref="dossiers", on_delete="RESTRICT")
     channel = IntegerField()  # 1 counter, 2 online, 3 postal
-    status = IntegerField(index=True)  # national codes 1..10
+    status = IntegerField()  # national codes 1..10
     received_at = AwareDateTimeField(index=True)
     appointment_at = AwareDateTimeField(null=True)  # None while an online dossier awaits acceptance
     applicant_type = IntegerField()  # 1 citizen, 2 business, 3 state agency, 4 other
@@ -237,6 +255,26 @@ class Dossier(BaseModel):
     api_token = ForeignKeyField(ApiToken, null=True, backref="dossiers", on_delete="RESTRICT")
     created_at = AwareDateTimeField(default=now)
 
+    class Meta:
+        # The list's filters, each followed by its newest-first order (received_at, id).
+        indexes = (
+            (("status", "received_at", "id"), False),
+            (("channel", "received_at", "id"), False),
+            (("version", "received_at", "id"), False),
+            (("received_by", "received_at", "id"), False),
+        )
+
+
+class DossierToken(BaseModel):
+    """One folded word of a dossier's code, applicant name, id number or phone (the search index)."""
+
+    token = CharField()
+    dossier = ForeignKeyField(Dossier, backref="tokens", on_delete="CASCADE", index=False)
+
+    class Meta:
+        primary_key = CompositeKey("token", "dossier")
+        indexes = ((("dossier", "token"), False),)
+
 
 class DossierComponent(BaseModel):
     dossier = ForeignKeyField(Dossier, backref="components", on_delete="CASCADE")
@@ -260,6 +298,15 @@ class DossierFee(BaseModel):
     payment_method = CharField(default="")  # cash | portal (code 1) | gateway (code 2) | transfer
     receipt_no = CharField(default="")  # the receipt (biên lai) number
     collected_by = ForeignKeyField(User, null=True, backref="collected_fees", on_delete="RESTRICT")
+
+
+class IntakeKey(BaseModel):
+    """The one-time key of a rendered counter form, stored with the dossier it made: a second
+    submit of the same form (double-click, retry) finds the first dossier instead of making another."""
+
+    key = CharField(unique=True)
+    dossier = ForeignKeyField(Dossier, backref="intake_keys", on_delete="CASCADE")
+    created_at = AwareDateTimeField(default=now)
 
 
 class IdempotencyKey(BaseModel):
@@ -295,8 +342,8 @@ class AuditEvent(BaseModel):
 
 
 MODELS = [
-    Office, CalendarOverride, Unit, User, ApiToken,
+    Office, CalendarOverride, Unit, User, LoginThrottle, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
-    StoredFile, DailySequence, YearlySequence, Dossier, DossierComponent, DossierFee, IdempotencyKey,
-    AuditEvent,
+    StoredFile, DailySequence, YearlySequence, Dossier, DossierToken, DossierComponent, DossierFee,
+    IntakeKey, IdempotencyKey, AuditEvent,
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 from models import Component, Fee, Procedure, ProcedureVersion
 from services import audit
 from services.database import write_transaction
-from services.text import fold, nfc
+from services.text import fold, nfc, search_words
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "seed" / "catalog.json"
 
@@ -44,7 +44,7 @@ def load_seed(path: Path = SEED_FILE, actor: str = "system") -> int:
 def search(query: str, limit: int = 20):
     """Procedures whose code or name contains every word typed, accents and case ignored."""
     q = Procedure.select().order_by(Procedure.code)
-    for word in fold(query).split():
+    for word in search_words(query):
         q = q.where(Procedure.search_key.contains(word))
     return q.limit(limit)
 
@@ -54,6 +54,20 @@ def version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion | No
             .where((ProcedureVersion.procedure == procedure) & (ProcedureVersion.effective_from <= on))
             .order_by(ProcedureVersion.effective_from.desc(), ProcedureVersion.version.desc())
             .first())
+
+
+def in_force(on: dt.date) -> list[tuple[Procedure, ProcedureVersion, list[Fee]]]:
+    """Every procedure with its version in force on a day and that version's fees, in three queries."""
+    versions = (ProcedureVersion.select(ProcedureVersion, Procedure).join(Procedure)
+                .where(ProcedureVersion.effective_from <= on)
+                .order_by(Procedure.code, ProcedureVersion.effective_from, ProcedureVersion.version))
+    current: dict[int, ProcedureVersion] = {}
+    for version in versions:  # ascending, so the last one seen per procedure is the one in force
+        current[version.procedure_id] = version
+    fees: dict[int, list[Fee]] = {v.id: [] for v in current.values()}
+    for fee in Fee.select().where(Fee.version.in_(list(fees))).order_by(Fee.id):
+        fees[fee.version_id].append(fee)
+    return [(v.procedure, v, fees[v.id]) for v in current.values()]
 
 
 def find(code: str) -> Procedure | None:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from models import (
+    Component,
     DailySequence,
     Dossier,
     DossierComponent,
@@ -14,10 +15,10 @@ from models import (
     ProcedureVersion,
     YearlySequence,
 )
-from services import audit, catalog, fees, identity, storage
+from services import audit, catalog, dossiers, fees, identity, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
-from services.text import N_, fold, nfc
+from services.text import N_, fold, nfc, search_words
 
 CHANNELS = {1: N_("At the counter"), 2: N_("Online"), 3: N_("Public postal service")}
 SUBJECT_TYPES = {1: N_("Citizen"), 2: N_("Business"), 3: N_("State agency"), 4: N_("Other organisation")}
@@ -44,8 +45,19 @@ DELIVERY_METHODS = {"counter": N_("At the counter"), "post": N_("By post"), "onl
 
 @dataclass
 class Upload:
+    """A scan: in memory (``data``, the API) or already streamed to disk (``blob``, the counter)."""
+
     file_name: str
-    data: bytes
+    data: bytes | None = None
+    blob: storage.Blob | None = None
+
+    @property
+    def size(self) -> int:
+        return self.blob.size if self.blob else len(self.data or b"")
+
+    @property
+    def head(self) -> bytes:
+        return self.blob.head if self.blob else (self.data or b"")[:16]
 
 
 @dataclass
@@ -223,11 +235,13 @@ def validate_request(form, errors: dict) -> dict:
 
 def check_upload(upload: Upload | None, max_bytes: int) -> tuple[str | None, str | None]:
     """(mime, error) for one uploaded scan; (None, None) when nothing was uploaded."""
-    if upload is None or not upload.data:
+    if upload is None:
         return None, None
-    if len(upload.data) > max_bytes:
+    if upload.size == 0:
+        return None, N_("The file is empty (0 bytes): scan the paper again.")
+    if upload.size > max_bytes:
         return None, N_("The file is larger than the limit of %(mb)s MB.")
-    mime = storage.sniff(upload.data)
+    mime = storage.sniff(upload.head)
     if mime is None:
         return None, N_("Only PDF, JPEG or PNG scans are accepted (checked by content).")
     return mime, None
@@ -279,7 +293,8 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
             actor: str, user=None, api_token=None) -> Dossier:
     """Save a validated dossier with its components, fees and scans, in one transaction."""
     received = [c for c in data.components if c.originals or c.copies or c.upload]
-    digests = {id(c): storage.write_blob(c.upload.data, data_dir) for c in received if c.upload}
+    digests = {id(c): c.upload.blob.sha256 if c.upload.blob else storage.write_blob(c.upload.data, data_dir)
+               for c in received if c.upload}
     received_at = data.received_at.astimezone(VN_TZ)
     priced = received if any(c.pages for c in received) else [fees.Original(data.pages, data.copies)]
     lines = fee_lines(data.version, priced, data.channel, data.copies)
@@ -303,10 +318,11 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
             delivery_address=data.delivery_address,
             register_book=received_at.year, register_number=register_number,
             received_by=user, api_token=api_token)
+        dossiers.index_dossier(dossier)
         for position, comp in enumerate(received, start=1):
             stored = None
             if comp.upload:
-                stored = storage.file_row(digests[id(comp)], len(comp.upload.data), comp.mime)
+                stored = storage.file_row(digests[id(comp)], comp.upload.size, comp.mime)
             DossierComponent.create(
                 dossier=dossier, component=comp.component_id, position=position, name=comp.name,
                 originals=comp.originals, copies=comp.copies, pages=comp.pages, file=stored,
@@ -329,18 +345,30 @@ def received_on(day: dt.date):
     return (Dossier.select(Dossier, ProcedureVersion, Procedure)
             .join(ProcedureVersion).join(Procedure)
             .where((Dossier.received_at >= start) & (Dossier.received_at < end))
-            .order_by(Dossier.id.desc()))
+            .order_by(Dossier.received_at.desc(), Dossier.id.desc()))
 
 
 def search(query, text: str):
-    for word in fold(text).split():
+    for word in search_words(text):
         query = query.where(Dossier.search_key.contains(word))
     return query
 
 
 def find(code: str) -> Dossier | None:
+    """A dossier by its code typed in any letter case, with spaces around or inside it."""
+    code = re.sub(r"\s+", "", nfc(code)).upper()
+    if not code or len(code) > 40:
+        return None
     return (Dossier.select(Dossier, ProcedureVersion, Procedure).join(ProcedureVersion).join(Procedure)
-            .where(Dossier.code == (code or "").strip().upper()).first())  # codes are upper-case
+            .where(Dossier.code == code).first())
+
+
+def most_components() -> int:
+    """The longest checklist of any procedure version: how many scans one counter form can carry."""
+    from peewee import fn
+
+    counts = Component.select(fn.COUNT(Component.id).alias("n")).group_by(Component.version)
+    return Component.select(fn.MAX(counts.c.n)).from_(counts).scalar() or 1
 
 
 def procedure_for(code: str, on: dt.date) -> tuple[Procedure | None, ProcedureVersion | None]:

@@ -1,11 +1,22 @@
 """Text rules: NFC everywhere, and a folded key for Vietnamese search."""
 from __future__ import annotations
 
+import re
 import unicodedata
+
+SURROGATES = re.compile("[\ud800-\udfff]")
+SEARCH_WORDS = 8
 
 
 def nfc(value: str | None) -> str:
-    return unicodedata.normalize("NFC", value or "").strip()
+    """NFC, trimmed, and lone surrogates (not storable as UTF-8) replaced by U+FFFD."""
+    return SURROGATES.sub("\ufffd", unicodedata.normalize("NFC", value or "")).strip()
+
+
+def search_words(text: str | None) -> list[str]:
+    """The folded words of a search box, at most SEARCH_WORDS of them (more narrows nothing useful
+    and would make an ever longer query)."""
+    return fold(SURROGATES.sub(" ", (text or "")[:500])).split()[:SEARCH_WORDS]
 
 
 def fold(value: str | None) -> str:
@@ -16,12 +27,13 @@ def fold(value: str | None) -> str:
 
 
 def mask_name(name: str) -> str:
-    """'Nguyễn Thị Hường' -> 'N*** T** Hường': enough for the owner to recognise, no more."""
+    """'Nguyễn Thị Hường' -> 'N***** T** Hường': enough for the owner to recognise, no more.
+    A one-word name is masked too ('Hường' -> 'H****'): alone it would be the whole name."""
     words = nfc(name).split()
     if not words:
         return ""
-    masked = [w[0] + "*" * (len(w) - 1) for w in words[:-1]]
-    return " ".join(masked + [words[-1]])
+    masked = [w[0] + "*" * (len(w) - 1) for w in (words if len(words) == 1 else words[:-1])]
+    return " ".join(masked + ([] if len(words) == 1 else [words[-1]]))
 
 
 def N_(message: str) -> str:
