@@ -154,8 +154,10 @@ def generate(db_path: Path, count: int, seed: int = 2026, today: dt.date | None 
         per_day[min(len(days) - 1, int(len(days) * rng.random() ** 0.8))] += 1
     dossier_sql = ("INSERT INTO dossier (id, code, version_id, channel, status, received_at, appointment_at, "
                    "applicant_type, applicant_name, id_number, phone, address, email, search_key, pages, "
-                   "copies, fee_total, missing_scan_reason, received_by_id, created_at) "
-                   "VALUES (?,?,?,?,?,?,?,1,?,?,?,?,'',?,?,?,?,'',?,?)")
+                   "copies, fee_total, missing_scan_reason, received_by_id, created_at, id_kind, representative_name, "
+                   "representative_id_kind, representative_id_number, request_subject, delivery_method, "
+                   "delivery_address) "
+                   "VALUES (?,?,?,?,?,?,?,1,?,?,?,?,'',?,?,?,?,'',?,?,'personal','','','','','counter','')")
     rows, tokens, sequences, next_id = [], [], [], 1
     now = dt.datetime.now(VN)
     con.execute("BEGIN")
@@ -191,7 +193,7 @@ def generate(db_path: Path, count: int, seed: int = 2026, today: dt.date | None 
             address = f"Số {rng.randint(1, 200)} {rng.choice(STREETS)}, Hà Đông"
             received_iso = received.isoformat(timespec="seconds")
             rows.append((next_id, code, vid, channel, status, received_iso,
-                         appointment.isoformat(timespec="seconds"), name, id_number, phone, address,
+                         None if status == 1 else appointment.isoformat(timespec="seconds"), name, id_number, phone, address,
                          fold(f"{code} {name} {id_number} {phone}"), pages, copies, fee,
                          rng.choice(officers) if channel == 1 else None, received_iso))
             tokens.extend((t, next_id) for t in dossiers.tokens_for(code, name, id_number, phone))
