@@ -78,6 +78,7 @@ class Office(BaseModel):
     afternoon_end = CharField(default="17:00")
     max_upload_mb = IntegerField(default=20)
     public_base_url = CharField(default="")
+    receipt_two_copies = BooleanField(default=False)  # form 01 printed twice: "Liên: Lưu" and "Liên: Giao"
 
 
 class CalendarOverride(BaseModel):
@@ -158,12 +159,17 @@ class Component(BaseModel):
 
 
 class Fee(BaseModel):
-    """A fee of a procedure version. kind: fixed | per_copy | copy_pages (DOMAIN §6)."""
+    """A fee of a procedure version. kind: fixed | per_copy | copy_pages (DOMAIN §6).
+
+    ``amount`` is None while the figure (set by the provincial council) is not known yet: it is then
+    shown as unknown, never as 0. ``online_percent`` is what an online request (channel 2) pays, as a
+    percentage of the counter amount (provinces often charge 50% online)."""
 
     version = ForeignKeyField(ProcedureVersion, backref="fees", on_delete="CASCADE")
     name = CharField()
     kind = CharField(default="fixed")
-    amount = IntegerField(default=0)
+    amount = IntegerField(default=0, null=True)
+    online_percent = IntegerField(default=100)
 
 
 # --- Dossiers -----------------------------------------------------------------------------
@@ -188,6 +194,18 @@ class DailySequence(BaseModel):
         indexes = ((("agency_id", "day"), True),)
 
 
+class YearlySequence(BaseModel):
+    """Last number used per agency, series and year (the dossier register restarts at 1 each year)."""
+
+    agency_id = CharField()
+    series = CharField()  # "register": the dossier register (Sổ theo dõi hồ sơ)
+    year = IntegerField()
+    last = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("agency_id", "series", "year"), True),)
+
+
 class Dossier(BaseModel):
     code = CharField(unique=True)
     version = ForeignKeyField(ProcedureVersion, backref="dossiers", on_delete="RESTRICT")
@@ -196,8 +214,13 @@ class Dossier(BaseModel):
     received_at = AwareDateTimeField(index=True)
     appointment_at = AwareDateTimeField()
     applicant_type = IntegerField()  # 1 citizen, 2 business, 3 state agency, 4 other
-    applicant_name = CharField()
+    applicant_name = CharField()  # the person, or the organisation / business name
+    id_kind = CharField(default="personal")  # personal | passport_vn | passport | business | household | organisation
     id_number = CharField()
+    # An organisation's dossier names the person who submitted it for the organisation, with their own id.
+    representative_name = CharField(default="")
+    representative_id_kind = CharField(default="")  # personal | passport_vn | passport, "" for a person
+    representative_id_number = CharField(default="")
     phone = CharField()
     address = CharField()
     email = CharField(default="")
@@ -206,6 +229,11 @@ class Dossier(BaseModel):
     copies = IntegerField(default=0)
     fee_total = IntegerField(default=0)
     missing_scan_reason = TextField(default="")
+    request_subject = CharField(default="")  # what the request concerns, e.g. the child's name
+    delivery_method = CharField(default="counter")  # counter | post | online
+    delivery_address = CharField(default="")  # for post
+    register_book = IntegerField(null=True)  # the register's book: the year of intake
+    register_number = IntegerField(null=True)  # place in that year's register, gap-free per agency
     received_by = ForeignKeyField(User, null=True, backref="dossiers", on_delete="RESTRICT")
     api_token = ForeignKeyField(ApiToken, null=True, backref="dossiers", on_delete="RESTRICT")
     created_at = AwareDateTimeField(default=now)
@@ -237,7 +265,8 @@ class DossierComponent(BaseModel):
     position = IntegerField()
     name = CharField()
     originals = IntegerField(default=0)
-    copies = IntegerField(default=0)
+    copies = IntegerField(default=0)  # for copy certification: copies requested of this original
+    pages = IntegerField(default=0)  # pages of this original
     file = ForeignKeyField(StoredFile, null=True, on_delete="RESTRICT")
     file_name = CharField(default="")
     digitised = BooleanField(default=False)
@@ -246,8 +275,12 @@ class DossierComponent(BaseModel):
 class DossierFee(BaseModel):
     dossier = ForeignKeyField(Dossier, backref="fee_lines", on_delete="CASCADE")
     name = CharField()
-    amount = IntegerField()
+    amount = IntegerField(null=True)  # None: not known yet (set by the provincial council), never "0"
     collect_at = CharField(default="intake")  # intake | supplement | return
+    paid_at = AwareDateTimeField(null=True, index=True)  # None: unpaid
+    payment_method = CharField(default="")  # cash | portal (code 1) | gateway (code 2) | transfer
+    receipt_no = CharField(default="")  # the receipt (biên lai) number
+    collected_by = ForeignKeyField(User, null=True, backref="collected_fees", on_delete="RESTRICT")
 
 
 # --- Audit --------------------------------------------------------------------------------
@@ -270,5 +303,6 @@ class AuditEvent(BaseModel):
 MODELS = [
     Office, CalendarOverride, Unit, User, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
-    StoredFile, DailySequence, Dossier, DossierToken, DossierComponent, DossierFee, AuditEvent,
+    StoredFile, DailySequence, YearlySequence, Dossier, DossierToken, DossierComponent, DossierFee,
+    AuditEvent,
 ]

@@ -10,7 +10,7 @@ from flask_babel import force_locale, gettext
 
 from blueprints.public import public_status
 from models import Procedure, now
-from services import accounts, catalog, intake
+from services import accounts, catalog, fees, intake
 from services import office as office_service
 from services.calendar import VN_TZ
 from services.text import N_, fold, nfc
@@ -66,13 +66,13 @@ def quote(code):
     procedure, version = intake.procedure_for(code, received_at.date())
     if version is None:
         return error(404, N_("No procedure has the code %(code)s."), code=code)
-    lines = intake.fee_lines(version, pages, copies)
+    lines = intake.fee_lines(version, [fees.Original(pages, copies)], 1, copies)
     appointment = intake.appointment(office_service.calendar(), version, received_at)
     return jsonify({
         "procedure": _procedure_json(procedure, version),
         "received_at": received_at.isoformat(),
         "appointment": appointment.isoformat(),
-        "fee": sum(line.amount for line in lines),
+        "fee": fees.total(lines),
         "fee_lines": [{"name": line.name, "amount": line.amount} for line in lines],
     })
 

@@ -20,13 +20,15 @@ PAGE_SIZE = 50
 def _quote(version, pages: int | None, copies: int | None) -> dict:
     """What the citizen is told before saving: appointment if received now, and the fee."""
     received_at = now()
-    lines = intake.fee_lines(version, pages or 0, copies or 1)
-    needs_pages, needs_copies = fees.needs_counts(list(version.fees))
+    lines = intake.fee_lines(version, [fees.Original(pages or 0, copies or 1)], 1, copies or 1)
+    version_fees = list(version.fees)
+    needs_pages = fees.per_original(version_fees)
+    needs_copies = needs_pages or fees.needs_copies(version_fees)
     return {
         "received_at": received_at,
         "appointment": intake.appointment(office_service.calendar(), version, received_at),
         "fee_lines": lines,
-        "fee_total": sum(line.amount for line in lines),
+        "fee_total": fees.total(lines),
         "needs_pages": needs_pages,
         "needs_copies": needs_copies,
     }

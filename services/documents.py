@@ -196,7 +196,7 @@ def qr_drawing(data: str, size: float = 30 * mm) -> Drawing:
 
 def _components_table(components: list[ReceiptComponent]) -> Table:
     s = styles()
-    head = ["STT", "Tên giấy tờ", "Bản chính", "Bản sao", "Đã số hoá"]
+    head = ["STT", "Tên giấy tờ", "Bản chính", "Bản sao", "Đã số hóa"]
     rows = [[Paragraph(f"<b>{h}</b>", s["cell_center"]) for h in head]]
     for i, c in enumerate(components, 1):
         cells = [str(i), esc(c.name), str(c.originals), str(c.copies), "Có" if c.scanned else "Chưa"]
@@ -236,7 +236,7 @@ def receipt_pdf(slip: ReceiptSlip) -> bytes:
               line("Thành phần hồ sơ gồm:"), Spacer(1, 2), _components_table(slip.components), Spacer(1, 2)]
 
     # What follows the table sits beside the QR code, which sets the minimum height of this block.
-    details = [line("Lý do chưa số hoá: ", slip.missing_scan_reason)] if nfc(slip.missing_scan_reason) else []
+    details = [line("Lý do chưa số hóa: ", slip.missing_scan_reason)] if nfc(slip.missing_scan_reason) else []
     details += [line("Thời gian nhận hồ sơ: ", vn_time(slip.received_at)),
                line("Thời gian trả kết quả: ", vn_time(slip.appointment_at), bold=True),
                line("Phí, lệ phí: ", vnd(slip.fee_total))]

@@ -5,8 +5,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from models import DailySequence, Dossier, DossierComponent, DossierFee, Procedure, ProcedureVersion
-from services import audit, catalog, dossiers, fees, storage
+from models import (
+    DailySequence,
+    Dossier,
+    DossierComponent,
+    DossierFee,
+    Procedure,
+    ProcedureVersion,
+    YearlySequence,
+)
+from services import audit, catalog, dossiers, fees, identity, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
 from services.text import N_, fold, nfc
@@ -18,12 +26,20 @@ STATUSES = {
     5: N_("Supplement requested"), 6: N_("Fee requested"), 7: N_("Withdrawn"),
     8: N_("Processing stopped"), 9: N_("Settled"), 10: N_("Result returned"),
 }
-PERSONAL_ID = re.compile(r"^\d{12}$")
-BUSINESS_CODE = re.compile(r"^\d{10}(-\d{3})?$")
-OTHER_CODE = re.compile(r"^[0-9A-Za-z./-]{1,30}$")
 PHONE = re.compile(r"^0\d{9,10}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+INTERNATIONAL_PHONE = re.compile(r"^\+\d{7,15}$")
 MAX_TEXT = 250
+MAX_ID = 30  # longer than any id number, checked before any other work
+# The applicant as the law names them: kind -> (national subject type, id kind, label).
+APPLICANT_KINDS = {
+    "citizen": (1, "personal", N_("Citizen")),
+    "foreigner": (1, "passport", N_("Foreigner")),
+    "business": (2, "business", N_("Business")),
+    "household": (2, "household", N_("Household business")),
+    "agency": (3, "organisation", N_("State agency")),
+    "organisation": (4, "organisation", N_("Other organisation")),
+}
+DELIVERY_METHODS = {"counter": N_("At the counter"), "post": N_("By post"), "online": N_("Online")}
 
 
 @dataclass
@@ -40,6 +56,7 @@ class ReceivedComponent:
     component_id: int | None = None
     upload: Upload | None = None
     mime: str | None = None
+    pages: int = 0  # pages of this original (copy certification prices each original by its pages)
 
 
 @dataclass
@@ -57,6 +74,13 @@ class IntakeData:
     copies: int = 0
     components: list[ReceivedComponent] = field(default_factory=list)
     missing_scan_reason: str = ""
+    id_kind: str = "personal"
+    representative_name: str = ""
+    representative_id_kind: str = ""
+    representative_id_number: str = ""
+    request_subject: str = ""
+    delivery_method: str = "counter"
+    delivery_address: str = ""
 
 
 def whole_number(value, default: int = 0) -> int | None:
@@ -75,39 +99,125 @@ def _clean_phone(value: str) -> str:
     return "0" + phone[3:] if phone.startswith("+84") else phone
 
 
+def applicant_kind(applicant_type: int, id_kind: str) -> str:
+    """The applicant kind of a saved dossier (or API input) from its subject type and id kind."""
+    for kind, (subject, kind_id, _label) in APPLICANT_KINDS.items():
+        if subject == applicant_type and kind_id == id_kind:
+            return kind
+    return next((k for k, v in APPLICANT_KINDS.items() if v[0] == applicant_type), "citizen")
+
+
+def is_organisation(applicant_type: int) -> bool:
+    return applicant_type != 1
+
+
+def _text(form, name: str, limit: int, errors: dict, too_long: str) -> str:
+    """One text field: NFC, trimmed, at most ``limit`` characters, storable (no lone surrogate)."""
+    value = form.get(name)
+    value = "" if value is None else str(value)
+    if len(value) > limit * 4:  # far too long: refuse before normalising it
+        errors[name] = too_long
+        return ""
+    if identity.has_lone_surrogate(value):
+        errors[name] = N_("This text contains a character that cannot be saved; please type it again.")
+        return ""
+    value = nfc(value)
+    if len(value) > limit:
+        errors[name] = too_long
+    return value
+
+
+def _id_number(form, name: str, kind: str, errors: dict) -> str:
+    number = _text(form, name, MAX_ID, errors, N_("An identification number has at most 30 characters."))
+    number = "".join(number.split()).upper()
+    if name in errors:
+        return number
+    if not number:
+        errors[name] = N_("Enter the identification number.")
+    else:
+        problem = identity.check_id(kind, number)
+        if problem:
+            errors[name] = problem
+    return number
+
+
 def validate_applicant(form, errors: dict) -> dict:
-    """The applicant fields of a form (a dict-like), cleaned; problems go to ``errors``."""
-    applicant_type = whole_number(form.get("applicant_type"), 1)
-    if applicant_type not in SUBJECT_TYPES:
-        errors["applicant_type"] = N_("Choose the kind of applicant.")
-        applicant_type = 1
+    """The applicant fields of a form (a dict-like), cleaned; problems go to ``errors``.
+
+    ``applicant_kind`` (citizen, foreigner, business, household, agency, organisation) decides the
+    subject type and the kind of id; without it ``applicant_type`` (1-4) and ``id_kind`` are read, as
+    the API sends them. An organisation or business names the person who submits for it, with that
+    person's own id (personal number or passport)."""
+    kind = str(form.get("applicant_kind") or "")
+    if kind:
+        if kind not in APPLICANT_KINDS:
+            errors["applicant_kind"] = N_("Choose the kind of applicant.")
+            kind = "citizen"
+    else:
+        applicant_type = whole_number(form.get("applicant_type"), 1)
+        if applicant_type not in SUBJECT_TYPES:
+            errors["applicant_type"] = N_("Choose the kind of applicant.")
+            applicant_type = 1
+        id_kind = str(form.get("id_kind") or "")
+        kind = applicant_kind(applicant_type, id_kind)
+        if id_kind and APPLICANT_KINDS[kind][1] != id_kind:
+            errors["id_kind"] = N_("This kind of identification does not fit this kind of applicant.")
+    applicant_type, id_kind, _label = APPLICANT_KINDS[kind]
+    organisation = is_organisation(applicant_type)
     data = {
         "applicant_type": applicant_type,
-        "applicant_name": nfc(form.get("applicant_name")),
-        "id_number": re.sub(r"\s", "", nfc(form.get("id_number"))),
-        "phone": _clean_phone(nfc(form.get("phone"))),
-        "address": nfc(form.get("address")),
-        "email": nfc(form.get("email")).lower(),
+        "id_kind": id_kind,
+        "applicant_name": _text(form, "applicant_name", MAX_TEXT, errors, N_("The name is too long.")),
+        "id_number": _id_number(form, "id_number", id_kind, errors),
+        "representative_name": "",
+        "representative_id_kind": "",
+        "representative_id_number": "",
+        "address": _text(form, "address", MAX_TEXT, errors, N_("The address is too long.")),
+        "email": _text(form, "email", identity.MAX_EMAIL, errors,
+                       N_("An e-mail address has at most 254 characters.")).lower(),
     }
-    if not data["applicant_name"]:
-        errors["applicant_name"] = N_("Enter the applicant's full name.")
-    elif len(data["applicant_name"]) > MAX_TEXT:
-        errors["applicant_name"] = N_("The name is too long.")
-    id_rule = {1: (PERSONAL_ID, N_("A personal identification number has exactly 12 digits.")),
-               2: (BUSINESS_CODE, N_("A business code has 10 digits, or 10 digits, a dash and 3 digits."))
-               }.get(applicant_type, (OTHER_CODE, N_("Enter the organisation's code (letters, digits, . / -).")))
-    if not data["id_number"]:
-        errors["id_number"] = N_("Enter the identification number.")
-    elif not id_rule[0].match(data["id_number"]):
-        errors["id_number"] = id_rule[1]
-    if not PHONE.match(data["phone"]):
+    if not data["applicant_name"] and "applicant_name" not in errors:
+        errors["applicant_name"] = (N_("Enter the name of the organisation or business.") if organisation
+                                    else N_("Enter the applicant's full name."))
+    if organisation:
+        data["representative_name"] = _text(form, "representative_name", MAX_TEXT, errors,
+                                            N_("The name is too long."))
+        if not data["representative_name"] and "representative_name" not in errors:
+            errors["representative_name"] = N_("Enter the full name of the person who submits the dossier.")
+        rep_kind = str(form.get("representative_id_kind") or "personal")
+        if rep_kind not in identity.PERSON_ID_KINDS:
+            errors["representative_id_kind"] = N_("Choose the kind of identification.")
+            rep_kind = "personal"
+        data["representative_id_kind"] = rep_kind
+        data["representative_id_number"] = _id_number(form, "representative_id_number", rep_kind, errors)
+    phone = _text(form, "phone", MAX_ID, errors, N_("A phone number has at most 30 characters."))
+    data["phone"] = _clean_phone(phone)
+    if "phone" not in errors and not (PHONE.match(data["phone"])
+                                      or (id_kind == "passport" and INTERNATIONAL_PHONE.match(data["phone"]))):
         errors["phone"] = N_("A phone number has 10 or 11 digits and starts with 0 (or +84).")
-    if not data["address"]:
+    if not data["address"] and "address" not in errors:
         errors["address"] = N_("Enter the address.")
-    elif len(data["address"]) > MAX_TEXT:
-        errors["address"] = N_("The address is too long.")
-    if data["email"] and not EMAIL.match(data["email"]):
-        errors["email"] = N_("This e-mail address is not valid.")
+    if data["email"] and "email" not in errors:
+        problem = identity.email(data["email"])
+        if problem:
+            errors["email"] = problem
+    return data
+
+
+def validate_request(form, errors: dict) -> dict:
+    """What the request concerns (optional) and where the result is delivered (an address for post)."""
+    data = {
+        "request_subject": _text(form, "request_subject", MAX_TEXT, errors, N_("This text is too long.")),
+        "delivery_method": str(form.get("delivery_method") or "counter"),
+        "delivery_address": _text(form, "delivery_address", MAX_TEXT, errors, N_("The address is too long.")),
+    }
+    if data["delivery_method"] not in DELIVERY_METHODS:
+        errors["delivery_method"] = N_("Choose where the result is delivered.")
+        data["delivery_method"] = "counter"
+    if data["delivery_method"] != "post":
+        data["delivery_address"] = ""
+    elif not data["delivery_address"] and "delivery_address" not in errors:
+        errors["delivery_address"] = N_("Enter the address the result is posted to.")
     return data
 
 
@@ -139,8 +249,8 @@ def check_components(components: list[ReceivedComponent], reason: str, max_bytes
             "Every received paper needs its scan. If a scan cannot be made now, write why.")
 
 
-def fee_lines(version: ProcedureVersion, pages: int, copies: int) -> list[fees.FeeLine]:
-    return fees.fee_lines(list(version.fees), pages, copies)
+def fee_lines(version: ProcedureVersion, components, channel: int, copies: int = 1) -> list[fees.FeeLine]:
+    return fees.fee_lines(list(version.fees), components, channel, copies)
 
 
 def appointment(calendar: WorkCalendar, version: ProcedureVersion, received_at: dt.datetime) -> dt.datetime:
@@ -156,15 +266,26 @@ def next_code(agency_id: str, day: dt.date) -> str:
     return f"{agency_id}-{day:%y%m%d}-{last:04d}"
 
 
+def next_register_number(agency_id: str, year: int) -> int:
+    """The dossier's place in the year's register (Sổ theo dõi hồ sơ, book = the year), gap-free per
+    agency: call inside the write transaction that saves the dossier, as for the code."""
+    row, _ = YearlySequence.get_or_create(agency_id=agency_id, series="register", year=year)
+    (YearlySequence.update(last=YearlySequence.last + 1)
+     .where(YearlySequence.id == row.id).execute())
+    return YearlySequence.get_by_id(row.id).last
+
+
 def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: str,
             actor: str, user=None, api_token=None) -> Dossier:
     """Save a validated dossier with its components, fees and scans, in one transaction."""
     received = [c for c in data.components if c.originals or c.copies or c.upload]
     digests = {id(c): storage.write_blob(c.upload.data, data_dir) for c in received if c.upload}
     received_at = data.received_at.astimezone(VN_TZ)
-    lines = fee_lines(data.version, data.pages, data.copies)
+    priced = received if any(c.pages for c in received) else [fees.Original(data.pages, data.copies)]
+    lines = fee_lines(data.version, priced, data.channel, data.copies)
     with write_transaction():
         code = next_code(agency_id, received_at.date())
+        register_number = next_register_number(agency_id, received_at.year)
         dossier = Dossier.create(
             code=code, version=data.version, channel=data.channel,
             status=1 if data.channel == 2 else 2,
@@ -172,8 +293,15 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
             applicant_type=data.applicant_type, applicant_name=data.applicant_name,
             id_number=data.id_number, phone=data.phone, address=data.address, email=data.email,
             search_key=fold(f"{code} {data.applicant_name} {data.id_number} {data.phone}"),
-            pages=data.pages, copies=data.copies, fee_total=sum(line.amount for line in lines),
-            missing_scan_reason=data.missing_scan_reason, received_by=user, api_token=api_token)
+            pages=sum(c.pages for c in received) or data.pages, copies=data.copies,
+            fee_total=fees.total(lines), missing_scan_reason=data.missing_scan_reason,
+            id_kind=data.id_kind, representative_name=data.representative_name,
+            representative_id_kind=data.representative_id_kind,
+            representative_id_number=data.representative_id_number,
+            request_subject=data.request_subject, delivery_method=data.delivery_method,
+            delivery_address=data.delivery_address,
+            register_book=received_at.year, register_number=register_number,
+            received_by=user, api_token=api_token)
         dossiers.index_dossier(dossier)
         for position, comp in enumerate(received, start=1):
             stored = None
@@ -181,10 +309,10 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
                 stored = storage.file_row(digests[id(comp)], len(comp.upload.data), comp.mime)
             DossierComponent.create(
                 dossier=dossier, component=comp.component_id, position=position, name=comp.name,
-                originals=comp.originals, copies=comp.copies, file=stored,
+                originals=comp.originals, copies=comp.copies, pages=comp.pages, file=stored,
                 file_name=nfc(comp.upload.file_name)[:MAX_TEXT] if comp.upload else "",
                 digitised=stored is not None)
-        for line in lines:
+        for line in lines:  # amount None: not known yet
             DossierFee.create(dossier=dossier, name=line.name, amount=line.amount)
         audit.record(actor, "dossier.receive", "dossier", code, None, {
             "procedure": data.version.procedure.code, "version": data.version.version,
@@ -230,11 +358,14 @@ def validate_counter(form, uploads: dict[int, Upload], version: ProcedureVersion
     """The counter form (a dict-like) and its scans keyed by component id -> (data, errors)."""
     errors: dict[str, str] = {}
     applicant = validate_applicant(form, errors)
+    applicant.update(validate_request(form, errors))
     channel = whole_number(form.get("channel"), 1)
     if channel not in (1, 3):
         errors["channel"] = N_("Choose how the dossier was submitted.")
     pages, copies = whole_number(form.get("pages")), whole_number(form.get("copies"), 1)
-    needs_pages, needs_copies = fees.needs_counts(list(version.fees))
+    version_fees = list(version.fees)
+    needs_pages = fees.per_original(version_fees)
+    needs_copies = needs_pages or fees.needs_copies(version_fees)
     if pages is None or (needs_pages and pages < 1):
         errors["pages"] = N_("Enter the number of pages of the original (1 or more).")
     if copies is None or (needs_copies and copies < 1):

@@ -121,4 +121,4 @@ def test_eight_components_several_fees_and_no_optional_fields_fit_one_page():
     assert len(reader.pages) == 1
     assert "Giấy tờ số 8" in text
     assert "22.000 đồng" in text and "10.000 đồng" in text
-    assert "Số điện thoại" not in text and "Email" not in text and "Lý do chưa số hoá" not in text
+    assert "Số điện thoại" not in text and "Email" not in text and "Lý do chưa số hóa" not in text

@@ -44,7 +44,7 @@ def test_mo_is_compiled_from_the_current_po():
 @pytest.mark.parametrize(("msgid", "expected"), [
     ("Receive a dossier", "Tiếp nhận hồ sơ"),
     ("Wrong username or password.", "Sai tên đăng nhập hoặc mật khẩu."),
-    ("Digitised", "Đã số hoá"),
+    ("Digitised", "Đã số hóa"),
 ])
 def test_required_translations(msgid, expected):
     assert PO[msgid].string == expected
@@ -65,3 +65,22 @@ def test_required_wording(msgid, part):
 
 def test_appointment_wording():
     assert PO["Appointment if received now"].string.startswith("Hẹn trả")
+
+
+# The 2025 names, one spelling style (hóa, hủy, xóa, khóa), polite requests, no software jargon.
+OLD_WORDS = re.compile(r"Bộ phận Một cửa|\b(?:[Hh]oá|[Hh]uỷ|[Xx]oá|[Kk]hoá|[Tt]huỷ|[Ll]uỹ)\b|^Hãy |\btrường\b|số nguyên")
+
+
+@pytest.mark.parametrize("msgid", IDS)
+def test_wording_style(msgid):
+    assert not OLD_WORDS.search(PO[msgid].string), PO[msgid].string
+
+
+@pytest.mark.parametrize(("msgid", "expected"), [
+    ("Registered online", "Mới đăng ký"), ("Accepted", "Được tiếp nhận"), ("Refused", "Không được tiếp nhận"),
+    ("Processing", "Đang xử lý"), ("Supplement requested", "Yêu cầu bổ sung giấy tờ"),
+    ("Fee requested", "Yêu cầu thực hiện nghĩa vụ tài chính"), ("Withdrawn", "Công dân yêu cầu rút hồ sơ"),
+    ("Processing stopped", "Dừng xử lý"), ("Settled", "Đã xử lý xong"), ("Result returned", "Đã trả kết quả"),
+])
+def test_status_names_as_the_national_portal_words_them(msgid, expected):
+    assert PO[msgid].string == expected

@@ -73,7 +73,7 @@ def test_receive_at_the_counter_then_receipt(login, app):
         assert DossierComponent.select().where(DossierComponent.digitised).count() == 2
         assert dossier.phone == "0912345678" and dossier.fee_total == 10000
     show = session.get(f"/intake/{dossier.code}").get_data(as_text=True)
-    assert dossier.code in show and "Đã số hoá" in show
+    assert dossier.code in show and "Đã số hóa" in show
     pdf = session.get(f"/intake/{dossier.code}/receipt.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     scan = session.get(f"/intake/{dossier.code}/files/1")
