@@ -75,6 +75,8 @@ def create_app(config: dict | None = None) -> Flask:
         if not db.is_closed():
             db.close()
 
+    from blueprints.intake import limit_request_size
+    app.before_request(limit_request_size)  # before the CSRF check reads the body
     csrf.init_app(app)
     compress.init_app(app)
     htmx.init_app(app)
@@ -82,8 +84,8 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.user_loader(lambda user_id: User.get_or_none(User.id == int(user_id)))
 
-    from blueprints import admin, api, auth, dossiers, errors, intake, public
-    for module in (auth, admin, intake, dossiers, public, api, errors):
+    from blueprints import admin, api, auth, dossiers, errors, intake, payments, public
+    for module in (auth, admin, intake, dossiers, payments, public, api, errors):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)

@@ -212,7 +212,7 @@ class Dossier(BaseModel):
     channel = IntegerField()  # 1 counter, 2 online, 3 postal
     status = IntegerField()  # national codes 1..10
     received_at = AwareDateTimeField(index=True)
-    appointment_at = AwareDateTimeField()
+    appointment_at = AwareDateTimeField(null=True)  # None while an online dossier awaits acceptance
     applicant_type = IntegerField()  # 1 citizen, 2 business, 3 state agency, 4 other
     applicant_name = CharField()  # the person, or the organisation / business name
     id_kind = CharField(default="personal")  # personal | passport_vn | passport | business | household | organisation
@@ -283,6 +283,30 @@ class DossierFee(BaseModel):
     collected_by = ForeignKeyField(User, null=True, backref="collected_fees", on_delete="RESTRICT")
 
 
+class IntakeKey(BaseModel):
+    """The one-time key of a rendered counter form, stored with the dossier it made: a second
+    submit of the same form (double-click, retry) finds the first dossier instead of making another."""
+
+    key = CharField(unique=True)
+    dossier = ForeignKeyField(Dossier, backref="intake_keys", on_delete="CASCADE")
+    created_at = AwareDateTimeField(default=now)
+
+
+class IdempotencyKey(BaseModel):
+    """The first answer to an API request sent with an Idempotency-Key, replayed on a retry."""
+
+    token = ForeignKeyField(ApiToken, backref="idempotency_keys", on_delete="RESTRICT")
+    key = CharField()
+    fingerprint = CharField()  # SHA-256 of the request body: the same key with another body is refused
+    dossier = ForeignKeyField(Dossier, backref="idempotency_keys", on_delete="CASCADE")
+    status = IntegerField()
+    body = JSONField()
+    created_at = AwareDateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("token", "key"), True),)
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 class AuditEvent(BaseModel):
@@ -304,5 +328,5 @@ MODELS = [
     Office, CalendarOverride, Unit, User, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
     StoredFile, DailySequence, YearlySequence, Dossier, DossierToken, DossierComponent, DossierFee,
-    AuditEvent,
+    IntakeKey, IdempotencyKey, AuditEvent,
 ]

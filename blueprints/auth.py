@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -28,10 +28,8 @@ def install_guard(app) -> None:
         if request.blueprint in PUBLIC_BLUEPRINTS:
             return None
         login_url = url_for("auth.login", next=_local_path(request.full_path))
-        if htmx:
-            response = make_response("", 401)
-            response.headers["HX-Redirect"] = login_url
-            return response
+        if htmx:  # no redirect: the page keeps what was typed, static/app.js shows the message
+            abort(401)
         if request.endpoint is None:
             return None  # let the 404 handler answer
         return redirect(login_url)

@@ -9,8 +9,9 @@ from flask_login import current_user
 from blueprints import render
 from blueprints.auth import requires
 from models import Dossier, now
-from services import catalog, dossiers, fees, intake, receipts, storage
+from services import catalog, counter, dossiers, fees, intake, receipts, storage
 from services import office as office_service
+from services.text import N_, nfc
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -34,10 +35,12 @@ def _quote(version, pages: int | None, copies: int | None) -> dict:
     }
 
 
-def _form_context(procedure=None, version=None, form=None, errors=None) -> dict:
+def _form_context(procedure=None, version=None, form=None, errors=None, form_key=None, kept=None,
+                  rejected=None, duplicates=None) -> dict:
     """Everything page.html and its fragments need; built in one place."""
     form = form if form is not None else {}
     office = office_service.get_office()
+    files = len(version.components) if version else 0
     quote = None
     if version is not None:
         quote = _quote(version, intake.whole_number(form.get("pages")), intake.whole_number(form.get("copies"), 1))
@@ -53,6 +56,12 @@ def _form_context(procedure=None, version=None, form=None, errors=None) -> dict:
         "channels": {k: v for k, v in intake.CHANNELS.items() if k != 2},
         "subject_types": intake.SUBJECT_TYPES,
         "max_upload_mb": office.max_upload_mb,
+        "max_request_bytes": counter.request_limit(office.max_upload_mb, files),
+        "form_key": form_key or counter.new_form_key(),
+        "kept": kept or {},
+        "rejected": rejected or {},
+        "duplicates": duplicates or [],
+        "language_locked": version is not None,  # the language switch would lose what was typed
     }
 
 
@@ -67,7 +76,8 @@ def _procedure_from(args):
 @requires("dossier.receive")
 def new():
     procedure, version = _procedure_from(request.args)
-    return render("intake/new.html", "intake/_form.html", **_form_context(procedure, version, request.args))
+    fragment = "intake/_form.html" if version else "intake/_picker.html"
+    return render("intake/new.html", fragment, **_form_context(procedure, version, request.args))
 
 
 @bp.get("/procedures")
@@ -85,32 +95,87 @@ def quote():
     return render("intake/new.html", "intake/_quote.html", **_form_context(procedure, version, request.args))
 
 
+def limit_request_size() -> None:
+    """Before anything reads the body (the CSRF check does): the counter form may carry one scan
+    at the office's limit per paper of the longest checklist, plus a margin."""
+    if request.endpoint == "intake.create":
+        request.max_content_length = counter.request_limit(office_service.get_office().max_upload_mb,
+                                                           intake.most_components())
+
+
+def _uploads(version, form_key: str, max_bytes: int) -> tuple[dict, dict]:
+    """Scans of this submit, streamed to disk, or carried back from a failed submit of the same
+    form by their signed reference: ({component id: Upload}, {component id: file name})."""
+    uploads, names = {}, {}
+    data_dir, secret = current_app.config["DATA_DIR"], current_app.config["SECRET_KEY"]
+    for comp in version.components:
+        file = request.files.get(f"file_{comp.id}")
+        if file and file.filename:
+            names[comp.id] = nfc(file.filename)[:intake.MAX_TEXT]
+            try:
+                blob = storage.store_stream(file.stream, data_dir, max_bytes)
+            except storage.TooLarge:
+                blob = storage.Blob("", max_bytes + 1, b"")  # check_upload names it too large
+            uploads[comp.id] = intake.Upload(names[comp.id], blob=blob)
+        elif not request.form.get(f"drop_{comp.id}"):
+            kept = counter.kept(secret, request.form.get(f"kept_{comp.id}", ""), form_key,
+                                current_user.id, comp.id, data_dir)
+            if kept:
+                uploads[comp.id] = intake.Upload(kept.file_name, blob=kept.blob)
+    return uploads, names
+
+
+def _keep(uploads: dict, errors: dict, form_key: str) -> dict:
+    """Signed references for the scans that passed their checks, so a corrected form keeps them."""
+    secret = current_app.config["SECRET_KEY"]
+    return {cid: counter.keep(secret, form_key, current_user.id, cid, up.file_name, up.blob)
+            for cid, up in uploads.items() if f"file_{cid}" not in errors and up.blob and up.blob.sha256}
+
+
 @bp.post("/new")
 @requires("dossier.receive")
 def create():
     procedure, version = _procedure_from(request.form)
     if version is None:
-        return render("intake/new.html", "intake/_form.html", 422,
+        return render("intake/new.html", "intake/_picker.html", 422,
                       **_form_context(form=request.form, errors={"procedure": _("Choose a procedure.")}))
+    form_key = request.form.get("form_key", "")
+    if counter.valid_form_key(form_key) and (first := counter.dossier_for_key(form_key)):
+        return _saved(first, created=False)
     office = office_service.get_office()
-    uploads = {}
-    for comp in version.components:
-        upload = request.files.get(f"file_{comp.id}")
-        if upload and upload.filename:
-            uploads[comp.id] = intake.Upload(upload.filename, upload.read())
-    data, errors = intake.validate_counter(request.form, uploads, version,
-                                           office.max_upload_mb * 1024 * 1024, now())
-    if errors:
-        return render("intake/new.html", "intake/_form.html", 422,
-                      **_form_context(procedure, version, request.form, errors))
-    dossier = intake.receive(data, office_service.calendar(office), office.agency_id,
-                             current_app.config["DATA_DIR"], current_user.username, user=current_user)
-    flash(_("Dossier %(code)s received. Print the receipt for the applicant.", code=dossier.code), "success")
+    max_bytes = office.max_upload_mb * 1024 * 1024
+    uploads, names = _uploads(version, form_key, max_bytes)
+    received_at = now()
+    data, errors = intake.validate_counter(request.form, uploads, version, max_bytes, received_at)
+    if not counter.valid_form_key(form_key):
+        errors["form_key"] = N_("This form was incomplete. Check it and save again.")
+        form_key = counter.new_form_key()
+    duplicates = []
+    if not errors and not request.form.get("confirm_duplicate"):
+        duplicates = counter.recent_duplicates(version, data.id_number, received_at)
+    if errors or duplicates:
+        return render("intake/new.html", "intake/_form.html", 422, **_form_context(
+            procedure, version, request.form, errors, form_key=form_key,
+            kept=_keep(uploads, errors, form_key), rejected=names, duplicates=duplicates))
+    dossier, created = counter.receive_once(form_key, data, office_service.calendar(office), office.agency_id,
+                                            current_app.config["DATA_DIR"], current_user.username,
+                                            current_user)
+    return _saved(dossier, created)
+
+
+def _saved(dossier: Dossier, created: bool):
+    """After a save (or a repeat of one): the dossier page, ready to print the receipt."""
+    if created:
+        flash(_("Dossier %(code)s received. Print the receipt for the applicant.", code=dossier.code), "success")
+    else:
+        flash(_("This form was already saved as dossier %(code)s: nothing was saved twice.",
+                code=dossier.code), "info")
+    target = url_for("intake.show", code=dossier.code, saved=1)
     if request.headers.get("HX-Request"):
         response = Response(status=204)
-        response.headers["HX-Redirect"] = url_for("intake.show", code=dossier.code)
+        response.headers["HX-Redirect"] = target
         return response
-    return redirect(url_for("intake.show", code=dossier.code))
+    return redirect(target)
 
 
 @bp.get("/today")
@@ -139,7 +204,7 @@ def _dossier(code: str) -> Dossier:
 @requires("dossier.view")
 def show(code):
     dossier = _dossier(code)
-    return render("intake/show.html", "intake/_dossier.html", dossier=dossier,
+    return render("intake/show.html", "intake/_dossier.html", dossier=dossier, just_saved=bool(request.args.get("saved")),
                   components=list(dossier.components.order_by(dossier.components.model.position)),
                   fee_lines=list(dossier.fee_lines), statuses=intake.STATUSES,
                   channels=intake.CHANNELS, subject_types=intake.SUBJECT_TYPES)
@@ -149,8 +214,14 @@ def show(code):
 @requires("dossier.view")
 def receipt(code):
     dossier = _dossier(code)
+    if dossier.appointment_at is None:  # an online dossier: the receipt comes with its acceptance
+        return render("errors/page.html", "errors/_message.html", 409, code=409, message=_(
+            "This online dossier has not been accepted yet. Its receipt can be printed once an officer"
+            " accepts it and the appointment is set."))
     with force_locale("vi"):  # a legal form is always in Vietnamese
         pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code), _)
+    if request.args.get("print"):
+        pdf = counter.print_on_open(pdf)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{dossier.code}-giay-tiep-nhan.pdf"'})
 

@@ -19,7 +19,7 @@ def public_status(dossier) -> dict:
         "procedure": {"code": procedure.code, "name": procedure.name},
         "applicant": mask_name(dossier.applicant_name),
         "received_at": dossier.received_at.isoformat(),
-        "appointment": dossier.appointment_at.isoformat(),
+        "appointment": dossier.appointment_at.isoformat() if dossier.appointment_at else None,
     }
 
 

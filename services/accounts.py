@@ -21,6 +21,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog.view": frozenset(ROLES),
     "office.edit": frozenset({"admin"}),
     "audit.view": frozenset({"admin", "inspector"}),
+    "fee.collect": frozenset({"admin", "intake"}),  # record cash taken at the counter
+    "cash.statement": frozenset({"admin", "leader", "intake"}),  # one's own daily cash statement
+    "cash.statement.all": frozenset({"admin", "leader"}),  # every officer's
 }
 
 MAX_FAILED_LOGINS = 5

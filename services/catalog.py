@@ -8,7 +8,7 @@ from pathlib import Path
 from models import Component, Fee, Procedure, ProcedureVersion
 from services import audit
 from services.database import write_transaction
-from services.text import fold, nfc
+from services.text import fold, nfc, search_words
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "seed" / "catalog.json"
 
@@ -44,7 +44,7 @@ def load_seed(path: Path = SEED_FILE, actor: str = "system") -> int:
 def search(query: str, limit: int = 20):
     """Procedures whose code or name contains every word typed, accents and case ignored."""
     q = Procedure.select().order_by(Procedure.code)
-    for word in fold(query).split():
+    for word in search_words(query):
         q = q.where(Procedure.search_key.contains(word))
     return q.limit(limit)
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from models import (
+    Component,
     DailySequence,
     Dossier,
     DossierComponent,
@@ -17,7 +18,7 @@ from models import (
 from services import audit, catalog, dossiers, fees, identity, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
-from services.text import N_, fold, nfc
+from services.text import N_, fold, nfc, search_words
 
 CHANNELS = {1: N_("At the counter"), 2: N_("Online"), 3: N_("Public postal service")}
 SUBJECT_TYPES = {1: N_("Citizen"), 2: N_("Business"), 3: N_("State agency"), 4: N_("Other organisation")}
@@ -44,8 +45,19 @@ DELIVERY_METHODS = {"counter": N_("At the counter"), "post": N_("By post"), "onl
 
 @dataclass
 class Upload:
+    """A scan: in memory (``data``, the API) or already streamed to disk (``blob``, the counter)."""
+
     file_name: str
-    data: bytes
+    data: bytes | None = None
+    blob: storage.Blob | None = None
+
+    @property
+    def size(self) -> int:
+        return self.blob.size if self.blob else len(self.data or b"")
+
+    @property
+    def head(self) -> bytes:
+        return self.blob.head if self.blob else (self.data or b"")[:16]
 
 
 @dataclass
@@ -223,11 +235,13 @@ def validate_request(form, errors: dict) -> dict:
 
 def check_upload(upload: Upload | None, max_bytes: int) -> tuple[str | None, str | None]:
     """(mime, error) for one uploaded scan; (None, None) when nothing was uploaded."""
-    if upload is None or not upload.data:
+    if upload is None:
         return None, None
-    if len(upload.data) > max_bytes:
+    if upload.size == 0:
+        return None, N_("The file is empty (0 bytes): scan the paper again.")
+    if upload.size > max_bytes:
         return None, N_("The file is larger than the limit of %(mb)s MB.")
-    mime = storage.sniff(upload.data)
+    mime = storage.sniff(upload.head)
     if mime is None:
         return None, N_("Only PDF, JPEG or PNG scans are accepted (checked by content).")
     return mime, None
@@ -279,17 +293,19 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
             actor: str, user=None, api_token=None) -> Dossier:
     """Save a validated dossier with its components, fees and scans, in one transaction."""
     received = [c for c in data.components if c.originals or c.copies or c.upload]
-    digests = {id(c): storage.write_blob(c.upload.data, data_dir) for c in received if c.upload}
+    digests = {id(c): c.upload.blob.sha256 if c.upload.blob else storage.write_blob(c.upload.data, data_dir)
+               for c in received if c.upload}
     received_at = data.received_at.astimezone(VN_TZ)
     priced = received if any(c.pages for c in received) else [fees.Original(data.pages, data.copies)]
     lines = fee_lines(data.version, priced, data.channel, data.copies)
+    status = 1 if data.channel == 2 else 2  # an online dossier waits for an officer to accept it
+    appointment_at = appointment(calendar, data.version, received_at) if status == 2 else None
     with write_transaction():
         code = next_code(agency_id, received_at.date())
         register_number = next_register_number(agency_id, received_at.year)
         dossier = Dossier.create(
-            code=code, version=data.version, channel=data.channel,
-            status=1 if data.channel == 2 else 2,
-            received_at=received_at, appointment_at=appointment(calendar, data.version, received_at),
+            code=code, version=data.version, channel=data.channel, status=status,
+            received_at=received_at, appointment_at=appointment_at,
             applicant_type=data.applicant_type, applicant_name=data.applicant_name,
             id_number=data.id_number, phone=data.phone, address=data.address, email=data.email,
             search_key=fold(f"{code} {data.applicant_name} {data.id_number} {data.phone}"),
@@ -306,7 +322,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
         for position, comp in enumerate(received, start=1):
             stored = None
             if comp.upload:
-                stored = storage.file_row(digests[id(comp)], len(comp.upload.data), comp.mime)
+                stored = storage.file_row(digests[id(comp)], comp.upload.size, comp.mime)
             DossierComponent.create(
                 dossier=dossier, component=comp.component_id, position=position, name=comp.name,
                 originals=comp.originals, copies=comp.copies, pages=comp.pages, file=stored,
@@ -317,7 +333,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
         audit.record(actor, "dossier.receive", "dossier", code, None, {
             "procedure": data.version.procedure.code, "version": data.version.version,
             "channel": data.channel, "status": dossier.status,
-            "received_at": received_at.isoformat(), "appointment_at": dossier.appointment_at.isoformat(),
+            "received_at": received_at.isoformat(), "appointment_at": appointment_at.isoformat() if appointment_at else None,
             "components": len(received), "scanned": len(digests), "fee_total": dossier.fee_total})
     return dossier
 
@@ -333,7 +349,7 @@ def received_on(day: dt.date):
 
 
 def search(query, text: str):
-    for word in fold(text).split():
+    for word in search_words(text):
         query = query.where(Dossier.search_key.contains(word))
     return query
 
@@ -345,6 +361,14 @@ def find(code: str) -> Dossier | None:
         return None
     return (Dossier.select(Dossier, ProcedureVersion, Procedure).join(ProcedureVersion).join(Procedure)
             .where(Dossier.code == code).first())
+
+
+def most_components() -> int:
+    """The longest checklist of any procedure version: how many scans one counter form can carry."""
+    from peewee import fn
+
+    counts = Component.select(fn.COUNT(Component.id).alias("n")).group_by(Component.version)
+    return Component.select(fn.MAX(counts.c.n)).from_(counts).scalar() or 1
 
 
 def procedure_for(code: str, on: dt.date) -> tuple[Procedure | None, ProcedureVersion | None]:

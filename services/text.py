@@ -1,11 +1,22 @@
 """Text rules: NFC everywhere, and a folded key for Vietnamese search."""
 from __future__ import annotations
 
+import re
 import unicodedata
+
+SURROGATES = re.compile("[\ud800-\udfff]")
+SEARCH_WORDS = 8
 
 
 def nfc(value: str | None) -> str:
-    return unicodedata.normalize("NFC", value or "").strip()
+    """NFC, trimmed, and lone surrogates (not storable as UTF-8) replaced by U+FFFD."""
+    return SURROGATES.sub("\ufffd", unicodedata.normalize("NFC", value or "")).strip()
+
+
+def search_words(text: str | None) -> list[str]:
+    """The folded words of a search box, at most SEARCH_WORDS of them (more narrows nothing useful
+    and would make an ever longer query)."""
+    return fold(SURROGATES.sub(" ", (text or "")[:500])).split()[:SEARCH_WORDS]
 
 
 def fold(value: str | None) -> str:

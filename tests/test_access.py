@@ -36,6 +36,12 @@ ROUTES = [
     ("GET", "/api/v1/procedures/2.000815/quote", "public"),
     ("GET", f"/api/v1/dossiers/{CODE}", "public"),
     ("POST", "/api/v1/dossiers", "token"),  # bearer token only; granted tokens in test_api
+    ("POST", f"/api/v1/dossiers/{CODE}/payments", "token"),
+    ("GET", f"/api/v1/dossiers/{CODE}/payments", "token"),
+    ("POST", f"/payments/{CODE}", "fee.collect"),
+    ("GET", "/payments/cash", "cash.statement"),
+    ("GET", "/payments/cash.pdf", "cash.statement"),
+    ("GET", "/payments/cash.xlsx", "cash.statement"),
 ]
 
 

@@ -70,11 +70,12 @@ def test_htmx_post_with_csrf_header_passes(client, login):
     assert response.status_code == 422  # reached the form validation, not refused by CSRF
 
 
-def test_expired_session_on_htmx_gets_hx_redirect(client):
+def test_expired_session_on_htmx_says_so_without_leaving_the_page(client):
+    # A redirect would throw away what was typed: the page stays, its alert region shows this message.
     response = client.get("/intake/today?q=abc", headers={"HX-Request": "true"})
-    assert response.status_code == 401
-    assert response.headers["HX-Redirect"].startswith("/login?next=")
-    assert response.get_data() == b""
+    assert response.status_code == 401 and "HX-Redirect" not in response.headers
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "data-error-message" in html and "Phiên làm việc đã hết" in html
     plain = client.get("/intake/today")
     assert plain.status_code == 302 and plain.headers["Location"].startswith("/login")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -12,15 +13,19 @@ HX = {"HX-Request": "true"}
 
 
 def _component_ids(session, code):
-    import re
+    return _new_form(session, code)[0]
 
+
+def _new_form(session, code):
+    """The component ids and the one-time key of a freshly rendered form."""
     html = session.get(f"/intake/new?procedure={code}").get_data(as_text=True)
-    return [int(x) for x in re.findall(r'name="file_(\d+)"', html)]
+    key = re.search(r'name="form_key" value="([^"]+)"', html).group(1)
+    return [int(x) for x in re.findall(r'name="file_(\d+)"', html)], key
 
 
 def _form(session, code="2.000884", scans=True, **over):
-    ids = _component_ids(session, code)
-    data = {"procedure": code, "channel": "1", **APPLICANT}
+    ids, key = _new_form(session, code)
+    data = {"procedure": code, "channel": "1", "form_key": key, **APPLICANT}
     for cid in ids:
         data[f"orig_{cid}"] = "1"
         data[f"copy_{cid}"] = "0"
@@ -69,7 +74,7 @@ def test_receive_at_the_counter_then_receipt(login, app):
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         dossier = Dossier.get()
-        assert response.headers["Location"].endswith(f"/intake/{dossier.code}")
+        assert response.headers["Location"].endswith(f"/intake/{dossier.code}?saved=1")
         assert DossierComponent.select().where(DossierComponent.digitised).count() == 2
         assert dossier.phone == "0912345678" and dossier.fee_total == 10000
     show = session.get(f"/intake/{dossier.code}").get_data(as_text=True)
