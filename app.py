@@ -11,7 +11,8 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from blueprints import htmx
-from models import User, db
+from models import db
+from services import accounts
 from services.database import open_database
 from services.text import thousands
 
@@ -82,21 +83,33 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_locale)
     login_manager.init_app(app)
-    login_manager.user_loader(lambda user_id: User.get_or_none(User.id == int(user_id)))
+    login_manager.user_loader(accounts.user_for_session)
 
-    from blueprints import admin, api, auth, dossiers, errors, intake, payments, public
+    from blueprints import admin, api, auth, dossiers, errors, intake, payments, public, security
     for module in (auth, admin, intake, dossiers, payments, public, api, errors):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)
     errors.install(app)
+    security.install(app)
 
     from cli import register
     register(app)
 
-    app.jinja_env.globals.update(static_url=_static_url(app), get_locale=get_locale)
+    app.jinja_env.globals.update(static_url=_static_url(app), get_locale=get_locale, site_office=_site_office)
     app.jinja_env.filters["thousands"] = thousands
     return app
+
+
+def _site_office():
+    """The office row for the page header and public pages: read once per request."""
+    from flask import g
+
+    from services.office import get_office
+
+    if "site_office" not in g:
+        g.site_office = get_office()
+    return g.site_office
 
 
 def _static_url(app: Flask):

@@ -9,6 +9,14 @@ from services import accounts, audit, catalog, demo
 from services.database import apply_migrations
 
 
+def _vietnamese(message: str, **params) -> str:
+    """An error for the office staff at the console: in Vietnamese, like the pages."""
+    from flask_babel import force_locale, gettext
+
+    with force_locale("vi"):
+        return gettext(message, **params)
+
+
 def register(app) -> None:
     @app.cli.command("init-db")
     def init_db():
@@ -42,7 +50,7 @@ def register(app) -> None:
         try:
             user, created = accounts.create_user(username, password, role, unit, full_name)
         except accounts.AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(_vietnamese(exc.message, **exc.params)) from exc
         click.echo(f"{'created' if created else 'updated'} {user.username} ({user.role})")
 
     @app.cli.command("create-token")
@@ -52,9 +60,20 @@ def register(app) -> None:
         try:
             secret = accounts.create_token(name)
         except accounts.AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(_vietnamese(exc.message, **exc.params)) from exc
         click.echo(f"API token {name} (shown once):")
         click.echo(secret)
+
+    @app.cli.command("revoke-token")
+    @click.argument("name")
+    def revoke_token(name):
+        """Revoke the API token NAME; exit 2 when there is no token of that name."""
+        try:
+            revoked = accounts.revoke_token(name)
+        except accounts.AccountError as exc:
+            click.echo(_vietnamese(exc.message, **exc.params), err=True)
+            sys.exit(2)
+        click.echo(f"API token {name} revoked" if revoked else f"API token {name} was already revoked")
 
     @app.cli.command("demo-data")
     def demo_data():

@@ -79,6 +79,8 @@ class Office(BaseModel):
     max_upload_mb = IntegerField(default=20)
     public_base_url = CharField(default="")
     receipt_two_copies = BooleanField(default=False)  # form 01 printed twice: "Liên: Lưu" and "Liên: Giao"
+    address = CharField(default="")  # shown on the public pages
+    hotline = CharField(default="")
 
 
 class CalendarOverride(BaseModel):
@@ -100,9 +102,10 @@ class User(BaseModel):
     role = CharField(index=True)
     unit = ForeignKeyField(Unit, null=True, backref="users", on_delete="RESTRICT")
     language = CharField(default="vi")
-    failed_logins = IntegerField(default=0)
-    locked_until = AwareDateTimeField(null=True)
+    failed_logins = IntegerField(default=0)  # unused: see LoginThrottle
+    locked_until = AwareDateTimeField(null=True)  # unused: see LoginThrottle
     active = BooleanField(default=True)
+    session_version = IntegerField(default=0)  # bumped to end every session of the user
 
     # Flask-Login protocol
     is_authenticated = True
@@ -113,7 +116,21 @@ class User(BaseModel):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Kept in the session cookie: a session of an older version is no longer valid."""
+        return f"{self.id}.{self.session_version}"
+
+
+class LoginThrottle(BaseModel):
+    """Failed logins of one user name (as typed, known or not) from one address."""
+
+    username = CharField()
+    address = CharField()
+    failures = IntegerField(default=0)
+    blocked_until = AwareDateTimeField(null=True)
+    last_failure_at = AwareDateTimeField()
+
+    class Meta:
+        indexes = ((("username", "address"), True),)
 
 
 class ApiToken(BaseModel):
@@ -325,7 +342,7 @@ class AuditEvent(BaseModel):
 
 
 MODELS = [
-    Office, CalendarOverride, Unit, User, ApiToken,
+    Office, CalendarOverride, Unit, User, LoginThrottle, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
     StoredFile, DailySequence, YearlySequence, Dossier, DossierToken, DossierComponent, DossierFee,
     IntakeKey, IdempotencyKey, AuditEvent,

@@ -8,8 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from blueprints import htmx
+from blueprints import htmx, render
 from services import accounts
+from services.calendar import VN_TZ
 
 bp = Blueprint("auth", __name__)
 
@@ -69,22 +70,51 @@ def login():
     username = ""
     status = 200
     if request.method == "POST":
-        username = request.form.get("username", "")
-        user, reason = accounts.authenticate(username, request.form.get("password", ""))
-        if user:
-            login_user(user)
+        username = request.form.get("username", "")[:150]
+        result = accounts.authenticate(username, request.form.get("password", ""), request.remote_addr or "")
+        if result.user:
+            login_user(result.user)
             return redirect(_local_path(request.args.get("next")) or url_for("auth.home"))
         status = 422
-        error = (_("This account is locked for 15 minutes after 5 failed logins.") if reason == "locked"
-                 else _("Wrong username or password."))
+        if result.reason == "throttled":
+            until = result.wait_until.astimezone(VN_TZ).strftime("%H:%M")
+            error = _("Too many failed logins for this account from this computer. Please wait until "
+                      "%(time)s and try again, or ask the administrator to unlock it.", time=until)
+        else:
+            error = _("Wrong username or password.")
     return render_template("auth/login.html", error=error, username=username), status
 
 
 @bp.post("/logout")
 def logout():
+    accounts.end_sessions(current_user, current_user.username)
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    """Any user changes their own password (the current one is required); other sessions end."""
+    errors: dict = {}
+    if request.method == "POST":
+        new, errors = accounts.validate_password_form(request.form, current_user.username)
+        if not errors:
+            try:
+                accounts.change_own_password(current_user, request.form.get("old_password", ""), new)
+            except accounts.AccountError as exc:
+                errors = {exc.field: (exc.message, exc.params)}
+        if not errors:
+            login_user(current_user._get_current_object())  # this session goes on with the new version
+            flash(_("Your password was changed. Every other session of your account has ended."), "success")
+            return redirect(url_for("auth.home"))
+    return render("auth/password.html", "auth/_password_form.html", 422 if errors else 200,
+                  errors=messages(errors))
+
+
+def messages(errors: dict) -> dict:
+    """Field -> translated message, from field -> (message id, params) of the account services."""
+    return {field: _(message, **params) for field, (message, params) in errors.items()}
 
 
 @bp.post("/language")

@@ -21,6 +21,7 @@ MESSAGES = {
             "what you typed is still on this page."),
     413: N_("What was sent is too large (a scan may be at most %(mb)s MB). Nothing was saved: "
             "go back to the form and choose smaller scans."),
+    429: N_("Too many requests from this address. Please wait a minute and try again."),
     500: N_("Something went wrong on the server. Nothing was saved; please try again."),
 }
 

@@ -5,7 +5,7 @@ from models import User, now
 from services import accounts, catalog, intake
 from services import office as office_service
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "demo-12345"
 DEMO_USERS = (
     ("admin", "admin", "Quản trị hệ thống"),
     ("lanhdao", "leader", "Trần Văn Bình"),
@@ -19,6 +19,7 @@ DEMO_OFFICE = {
     "parent_body": "Ủy ban nhân dân phường Hà Đông", "place": "Hà Đông", "province": "Hà Nội",
     "morning_start": "07:30", "morning_end": "11:30", "afternoon_start": "13:30",
     "afternoon_end": "17:00", "max_upload_mb": 20, "public_base_url": "",
+    "address": "Số 8 Tô Hiệu, phường Hà Đông, Hà Nội", "hotline": "0243 382 4567",
 }
 # A one-page PDF standing in for a scanned paper.
 SAMPLE_SCAN = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"

@@ -12,7 +12,9 @@ from services.text import nfc
 
 AGENCY_ID = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-TEXT_FIELDS = ("name", "parent_body", "place", "province", "public_base_url")
+TEXT_FIELDS = ("name", "parent_body", "place", "province", "public_base_url", "address", "hotline")
+HOTLINE = re.compile(r"^\+?[0-9][0-9 .()-]{2,19}$")
+MAX_TEXT = 200
 HOUR_FIELDS = ("morning_start", "morning_end", "afternoon_start", "afternoon_end")
 
 
@@ -63,6 +65,11 @@ def validate_settings(form) -> tuple[dict, dict]:
             raise ValueError
     except ValueError:
         errors["max_upload_mb"] = "upload_mb"
+    if data["hotline"] and not HOTLINE.match(data["hotline"]):
+        errors["hotline"] = "hotline"
+    for f in TEXT_FIELDS:
+        if len(data[f]) > MAX_TEXT and f not in errors:
+            errors[f] = "too_long"
     if data["public_base_url"] and not re.match(r"^https?://[^\s/]+", data["public_base_url"]):
         errors["public_base_url"] = "url"
     return data, errors

@@ -27,12 +27,13 @@ def fold(value: str | None) -> str:
 
 
 def mask_name(name: str) -> str:
-    """'Nguyễn Thị Hường' -> 'N*** T** Hường': enough for the owner to recognise, no more."""
+    """'Nguyễn Thị Hường' -> 'N***** T** Hường': enough for the owner to recognise, no more.
+    A one-word name is masked too ('Hường' -> 'H****'): alone it would be the whole name."""
     words = nfc(name).split()
     if not words:
         return ""
-    masked = [w[0] + "*" * (len(w) - 1) for w in words[:-1]]
-    return " ".join(masked + [words[-1]])
+    masked = [w[0] + "*" * (len(w) - 1) for w in (words if len(words) == 1 else words[:-1])]
+    return " ".join(masked + ([] if len(words) == 1 else [words[-1]]))
 
 
 def N_(message: str) -> str:

@@ -70,7 +70,7 @@ def test_counter_intake_with_javascript(browser, server, tmp_path):
     page.fill("#f-pages", "3")
     page.fill("#f-copies", "2")
     # 3 pages: 2,000 + 2,000 + 1,000 = 5,000 per copy; 2 copies = 10,000
-    page.wait_for_function("document.querySelector('#quote').innerText.includes('10.000')")
+    page.locator("#quote", has_text="10.000").wait_for()  # no wait_for_function: the CSP forbids eval
     _attach_scans(page)
     page.screenshot(path=str(tmp_path / "form.png"), full_page=True)
     page.click("form[enctype] button[type=submit]")

@@ -28,10 +28,13 @@ def test_create_user_reads_password_from_stdin_and_updates_on_rerun(runner, ctx)
 
 
 def test_create_user_rejects_bad_input(runner, ctx):
-    assert runner.invoke(args=["create-user", "x", "--role", "king", "--password-stdin"], input="abcdefgh\n").exit_code != 0
-    result = runner.invoke(args=["create-user", "x", "--role", "intake", "--password-stdin"], input="short\n")
-    assert result.exit_code != 0 and "at least 8" in result.output
-    assert not User.select().where(User.username == "x").exists()
+    assert runner.invoke(args=["create-user", "xa", "--role", "king", "--password-stdin"],
+                         input="abcdefgh-12\n").exit_code != 0
+    result = runner.invoke(args=["create-user", "xa", "--role", "intake", "--password-stdin"], input="short\n")
+    assert result.exit_code != 0 and "ít nhất 10 ký tự" in result.output
+    result = runner.invoke(args=["create-user", "x", "--role", "intake", "--password-stdin"], input="abcdefgh-12\n")
+    assert result.exit_code != 0 and "Tên đăng nhập gồm 2 đến 40 ký tự" in result.output
+    assert not User.select().where(User.username.in_(["x", "xa"])).exists()
 
 
 def test_create_token_prints_token_last(runner, ctx):
@@ -58,7 +61,7 @@ def test_demo_data_on_a_fresh_database(tmp_path):
     cli = app.test_cli_runner()
     assert cli.invoke(args=["init-db"]).exit_code == 0
     result = cli.invoke(args=["demo-data"])
-    assert result.exit_code == 0 and "motcua / demo12345 / intake" in result.output
+    assert result.exit_code == 0 and "motcua / demo-12345 / intake" in result.output
     with app.app_context():
         assert Dossier.select().count() == 3
     assert "already has users" in cli.invoke(args=["demo-data"]).output

@@ -51,7 +51,9 @@ def test_required_translations(msgid, expected):
 
 
 @pytest.mark.parametrize(("msgid", "part"), [
-    ("This account is locked for 15 minutes after 5 failed logins.", "khóa"),
+    ("Too many failed logins for this account from this computer. Please wait until %(time)s and try "
+     "again, or ask the administrator to unlock it.", "mở khóa"),
+    ("There is no API token named %(name)s.", "Không có mã truy cập API nào tên %(name)s"),
     ("The form has expired. Reload the page and submit again.", "hết hạn"),
     ("A personal identification number has exactly 12 digits.", "12 chữ số"),
     ("Every received paper needs its scan. If a scan cannot be made now, write why.", "lý do"),
