@@ -6,7 +6,7 @@ import datetime as dt
 
 from models import Dossier, db
 from tests.conftest import PASSWORD
-from tests.test_browser import CHROMIUM, browser, pytestmark, server  # noqa: F401  (shared fixtures)
+from tests.test_browser import CHROMIUM, browser, pytestmark, server, sync_api  # noqa: F401  (shared fixtures)
 from tests.test_dossiers import PEOPLE, _receive
 
 
@@ -41,12 +41,12 @@ def test_search_as_you_type_and_lazy_totals(app, server, browser, tmp_path):  # 
     page.click("text=Tra cứu hồ sơ")
     page.wait_for_selector("#totals >> text=Số hồ sơ: 5")
     page.fill("#q", "huong")
-    page.wait_for_function("document.querySelectorAll('#results tbody tr').length == 2")
+    sync_api.expect(page.locator("#results tbody tr")).to_have_count(2)  # the CSP forbids eval
     page.wait_for_selector("#totals >> text=Số hồ sơ: 2")
     assert "q=huong" in page.url  # the address keeps the filters
     assert page.locator("#results").inner_text().count("Quá hạn") == 1
     page.select_option("#f-channel", "3")
-    page.wait_for_function("document.querySelectorAll('#results tbody tr').length == 1")
+    sync_api.expect(page.locator("#results tbody tr")).to_have_count(1)
     assert "Lê Hương" in page.locator("#results").inner_text() and "channel=3" in page.url
     page.screenshot(path=str(tmp_path / "dossiers.png"), full_page=True)
 
