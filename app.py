@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import Babel, get_locale
+from flask_compress import Compress
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -16,6 +17,7 @@ from services.database import open_database
 from services.text import thousands
 
 csrf = CSRFProtect()
+compress = Compress()
 babel = Babel()
 login_manager = LoginManager()
 
@@ -49,6 +51,12 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
         SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,  # static links carry a content hash
+        # Responses are compressed (zstd, brotli or gzip, as the browser accepts), never below 500 bytes
+        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
+                            "application/json", "text/csv", "image/svg+xml"],
+        COMPRESS_MIN_SIZE=500,
+        COMPRESS_ALGORITHM=["br", "gzip", "zstd", "deflate"],  # brotli packs htmx smallest
+        COMPRESS_ALGORITHM_STREAMING=["br", "zstd", "deflate"],
     )
     app.config.from_prefixed_env()
     if config:
@@ -71,13 +79,14 @@ def create_app(config: dict | None = None) -> Flask:
     from blueprints.intake import limit_request_size
     app.before_request(limit_request_size)  # before the CSRF check reads the body
     csrf.init_app(app)
+    compress.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_locale)
     login_manager.init_app(app)
     login_manager.user_loader(accounts.user_for_session)
 
-    from blueprints import admin, api, auth, errors, intake, payments, public, security
-    for module in (auth, admin, intake, payments, public, api, errors):
+    from blueprints import admin, api, auth, dossiers, errors, intake, payments, public, security
+    for module in (auth, admin, intake, dossiers, payments, public, api, errors):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)

@@ -12,6 +12,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     ForeignKeyField,
@@ -226,7 +227,7 @@ class Dossier(BaseModel):
     code = CharField(unique=True)
     version = ForeignKeyField(ProcedureVersion, backref="dossiers", on_delete="RESTRICT")
     channel = IntegerField()  # 1 counter, 2 online, 3 postal
-    status = IntegerField(index=True)  # national codes 1..10
+    status = IntegerField()  # national codes 1..10
     received_at = AwareDateTimeField(index=True)
     appointment_at = AwareDateTimeField(null=True)  # None while an online dossier awaits acceptance
     applicant_type = IntegerField()  # 1 citizen, 2 business, 3 state agency, 4 other
@@ -253,6 +254,26 @@ class Dossier(BaseModel):
     received_by = ForeignKeyField(User, null=True, backref="dossiers", on_delete="RESTRICT")
     api_token = ForeignKeyField(ApiToken, null=True, backref="dossiers", on_delete="RESTRICT")
     created_at = AwareDateTimeField(default=now)
+
+    class Meta:
+        # The list's filters, each followed by its newest-first order (received_at, id).
+        indexes = (
+            (("status", "received_at", "id"), False),
+            (("channel", "received_at", "id"), False),
+            (("version", "received_at", "id"), False),
+            (("received_by", "received_at", "id"), False),
+        )
+
+
+class DossierToken(BaseModel):
+    """One folded word of a dossier's code, applicant name, id number or phone (the search index)."""
+
+    token = CharField()
+    dossier = ForeignKeyField(Dossier, backref="tokens", on_delete="CASCADE", index=False)
+
+    class Meta:
+        primary_key = CompositeKey("token", "dossier")
+        indexes = ((("dossier", "token"), False),)
 
 
 class DossierComponent(BaseModel):
@@ -323,6 +344,6 @@ class AuditEvent(BaseModel):
 MODELS = [
     Office, CalendarOverride, Unit, User, LoginThrottle, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
-    StoredFile, DailySequence, YearlySequence, Dossier, DossierComponent, DossierFee, IntakeKey,
-    IdempotencyKey, AuditEvent,
+    StoredFile, DailySequence, YearlySequence, Dossier, DossierToken, DossierComponent, DossierFee,
+    IntakeKey, IdempotencyKey, AuditEvent,
 ]

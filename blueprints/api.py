@@ -30,11 +30,12 @@ def error(status: int, message: str, fields: dict | None = None, **params):
     return jsonify(body), status
 
 
-def _procedure_json(procedure: Procedure, version) -> dict:
+def _procedure_json(procedure: Procedure, version, fees=None) -> dict:
     return {
         "code": procedure.code, "name": procedure.name, "field": procedure.field,
         "time_limit": {"kind": version.time_limit_kind, "value": version.time_limit_value},
-        "fees": [{"name": f.name, "kind": f.kind, "amount": f.amount} for f in version.fees],
+        "fees": [{"name": f.name, "kind": f.kind, "amount": f.amount}
+                 for f in (version.fees if fees is None else fees)],
     }
 
 
@@ -54,13 +55,7 @@ def _json_object() -> dict | None:
 
 @bp.get("/procedures")
 def procedures():
-    today = now().date()
-    out = []
-    for procedure in Procedure.select().order_by(Procedure.code):
-        version = catalog.version_in_force(procedure, today)
-        if version:
-            out.append(_procedure_json(procedure, version))
-    return jsonify(out)
+    return jsonify([_procedure_json(*row) for row in catalog.in_force(now().date())])
 
 
 @bp.get("/procedures/<code>/quote")

@@ -9,7 +9,7 @@ from flask_login import current_user
 from blueprints import render
 from blueprints.auth import requires
 from models import Dossier, now
-from services import catalog, counter, fees, intake, receipts, storage
+from services import catalog, counter, dossiers, fees, intake, receipts, storage
 from services import office as office_service
 from services.text import N_, nfc
 
@@ -183,9 +183,8 @@ def _saved(dossier: Dossier, created: bool):
 def today():
     q = request.args.get("q", "").strip()
     query = intake.search(intake.received_on(now().date()), q)
-    before = intake.whole_number(request.args.get("before"))
-    if before:
-        query = query.where(Dossier.id < before)
+    before = request.args.get("before", "")
+    query = dossiers.after(query, int(before) if before.isdigit() and len(before) < 19 else None)
     rows = list(query.limit(PAGE_SIZE + 1))
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]

@@ -26,6 +26,7 @@ ROLE_NAMES = {
 PERMISSIONS: dict[str, frozenset[str]] = {
     "dossier.receive": frozenset({"admin", "intake"}),
     "dossier.view": frozenset({"admin", "leader", "intake", "specialist", "inspector"}),
+    "dossier.export": frozenset({"admin", "leader", "inspector"}),  # personal data in bulk
     "catalog.view": frozenset(ROLES),
     "office.edit": frozenset({"admin"}),
     "audit.view": frozenset({"admin", "inspector"}),

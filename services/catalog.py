@@ -56,5 +56,19 @@ def version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion | No
             .first())
 
 
+def in_force(on: dt.date) -> list[tuple[Procedure, ProcedureVersion, list[Fee]]]:
+    """Every procedure with its version in force on a day and that version's fees, in three queries."""
+    versions = (ProcedureVersion.select(ProcedureVersion, Procedure).join(Procedure)
+                .where(ProcedureVersion.effective_from <= on)
+                .order_by(Procedure.code, ProcedureVersion.effective_from, ProcedureVersion.version))
+    current: dict[int, ProcedureVersion] = {}
+    for version in versions:  # ascending, so the last one seen per procedure is the one in force
+        current[version.procedure_id] = version
+    fees: dict[int, list[Fee]] = {v.id: [] for v in current.values()}
+    for fee in Fee.select().where(Fee.version.in_(list(fees))).order_by(Fee.id):
+        fees[fee.version_id].append(fee)
+    return [(v.procedure, v, fees[v.id]) for v in current.values()]
+
+
 def find(code: str) -> Procedure | None:
     return Procedure.get_or_none(Procedure.code == (code or "").strip())

@@ -15,7 +15,7 @@ from models import (
     ProcedureVersion,
     YearlySequence,
 )
-from services import audit, catalog, fees, identity, storage
+from services import audit, catalog, dossiers, fees, identity, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
 from services.text import N_, fold, nfc, search_words
@@ -318,6 +318,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
             delivery_address=data.delivery_address,
             register_book=received_at.year, register_number=register_number,
             received_by=user, api_token=api_token)
+        dossiers.index_dossier(dossier)
         for position, comp in enumerate(received, start=1):
             stored = None
             if comp.upload:
@@ -344,7 +345,7 @@ def received_on(day: dt.date):
     return (Dossier.select(Dossier, ProcedureVersion, Procedure)
             .join(ProcedureVersion).join(Procedure)
             .where((Dossier.received_at >= start) & (Dossier.received_at < end))
-            .order_by(Dossier.id.desc()))
+            .order_by(Dossier.received_at.desc(), Dossier.id.desc()))
 
 
 def search(query, text: str):
@@ -354,8 +355,12 @@ def search(query, text: str):
 
 
 def find(code: str) -> Dossier | None:
+    """A dossier by its code typed in any letter case, with spaces around or inside it."""
+    code = re.sub(r"\s+", "", nfc(code)).upper()
+    if not code or len(code) > 40:
+        return None
     return (Dossier.select(Dossier, ProcedureVersion, Procedure).join(ProcedureVersion).join(Procedure)
-            .where(Dossier.code == (code or "").strip().upper()).first())  # codes are upper-case
+            .where(Dossier.code == code).first())
 
 
 def most_components() -> int:

@@ -62,6 +62,9 @@ ROUTES = [
     ("GET", "/payments/cash", "admin leader intake"),
     ("GET", "/payments/cash.pdf", "admin leader intake"),
     ("GET", "/payments/cash.xlsx", "admin leader intake"),
+    ("GET", "/dossiers", "admin leader intake specialist inspector"),
+    ("GET", "/dossiers/export.csv", "admin leader inspector"),
+    ("GET", "/dossiers/export.xlsx", "admin leader inspector"),
 ]
 
 
