@@ -10,7 +10,7 @@ from flask_babel import force_locale, gettext
 from blueprints.api_input import Invalid, as_text, components, parse_time
 from blueprints.public import public_status
 from models import Procedure, now
-from services import accounts, catalog, fees, idempotency, intake, payments
+from services import accounts, catalog, fees, history, idempotency, intake, payments, verification
 from services import office as office_service
 from services.text import N_
 
@@ -208,7 +208,7 @@ def dossier(code):
     found = intake.find(code)
     if found is None:
         return error(404, N_("No dossier has the code %(code)s."), code=code)
-    return jsonify(public_status(found))
+    return jsonify({**public_status(found), **history.public(found)})
 
 
 def _fee_lines_json(dossier) -> dict:
@@ -283,3 +283,17 @@ def payments_of(code):
     if found is None:
         return error(404, N_("No dossier has the code %(code)s."), code=code)
     return jsonify(_fee_lines_json(found))
+
+
+@bp.post("/verify")
+def verify():
+    """Validate the signatures of an uploaded PDF (multipart field ``file``); no login needed."""
+    from blueprints.verify import MESSAGES, read_upload
+
+    data, _name, problem = read_upload()
+    if not problem:
+        try:
+            return jsonify(verification.verify_pdf(data, verification.installed_roots()).as_json())
+        except verification.NotAPdf:
+            problem = "not_pdf"
+    return error(413 if problem == "too_large" else 422, MESSAGES[problem])

@@ -219,7 +219,7 @@ def receipt(code):
             "This online dossier has not been accepted yet. Its receipt can be printed once an officer"
             " accepts it and the appointment is set."))
     with force_locale("vi"):  # a legal form is always in Vietnamese
-        pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code), _)
+        pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier), _)
     if request.args.get("print"):
         pdf = counter.print_on_open(pdf)
     return Response(pdf, mimetype="application/pdf", headers={
@@ -237,8 +237,11 @@ def scan(code, position):
     return Response(data, mimetype=comp.file.mime, headers={"Content-Disposition": "inline"})
 
 
-def _lookup_url(code: str) -> str:
+def _lookup_url(dossier) -> str:
+    """The receipt's QR link: the citizen's page with the dossier's secret (else the public lookup)."""
+    endpoint, args = (("citizen.dossier", {"code": dossier.code, "secret": dossier.secret}) if dossier.secret
+                      else ("public.lookup", {"code": dossier.code}))
     base = office_service.get_office().public_base_url.rstrip("/")
     if base:
-        return base + url_for("public.lookup", code=code)
-    return url_for("public.lookup", code=code, _external=True)
+        return base + url_for(endpoint, **args)
+    return url_for(endpoint, **args, _external=True)

@@ -15,7 +15,7 @@ from models import (
     ProcedureVersion,
     YearlySequence,
 )
-from services import audit, catalog, dossiers, fees, identity, storage
+from services import audit, catalog, dossiers, fees, history, identity, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
 from services.text import N_, fold, nfc, search_words
@@ -330,6 +330,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
                 digitised=stored is not None)
         for line in lines:  # amount None: not known yet
             DossierFee.create(dossier=dossier, name=line.name, amount=line.amount)
+        history.record_receipt(dossier, calendar, actor, user)
         audit.record(actor, "dossier.receive", "dossier", code, None, {
             "procedure": data.version.procedure.code, "version": data.version.version,
             "channel": data.channel, "status": dossier.status,
