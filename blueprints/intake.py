@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,6 +34,14 @@ def _quote(version, form) -> dict:
         "per_original": fees.per_original(version_fees),
         "needs_copies": fees.needs_copies(version_fees),
     }
+
+
+def _file_inputs(version, form) -> list[str]:
+    """The names of the form's file inputs: one per paper of the checklist, or one per row of
+    originals for copy certification."""
+    if fees.per_original(list(version.fees)):
+        return [f"orig_file_{i}" for i in range(intake.original_rows(form))]
+    return [f"file_{c.id}" for c in version.components]
 
 
 def _form_context(procedure=None, version=None, form=None, errors=None, form_key=None, kept=None,
@@ -175,6 +182,8 @@ def create():
     duplicates = []
     if not errors and not request.form.get("confirm_duplicate"):
         duplicates = counter.recent_duplicates(version, data.id_number, received_at)
+        if duplicates and (first := counter.dossier_for_key(form_key)):
+            return _saved(first, created=False)  # the "duplicate" is this form's own twin submit
     if errors or duplicates:
         return render("intake/new.html", "intake/_form.html", 422, **_form_context(
             procedure, version, request.form, errors, form_key=form_key,
@@ -236,12 +245,11 @@ def show(code):
 @requires("dossier.view")
 def receipt(code):
     dossier = _dossier(code)
-    if dossier.appointment_at is None:  # an online dossier: the receipt comes with its acceptance
+    if not receipts.printable(dossier):  # an online dossier: the receipt comes with its acceptance
         return render("errors/page.html", "errors/_message.html", 409, code=409, message=_(
             "This online dossier has not been accepted yet. Its receipt can be printed once an officer"
             " accepts it and the appointment is set."))
-    with force_locale("vi"):  # a legal form is always in Vietnamese
-        pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code), _)
+    pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code))
     if request.args.get("print"):
         pdf = counter.print_on_open(pdf)
     return Response(pdf, mimetype="application/pdf", headers={

@@ -11,6 +11,7 @@ from models import (
     Dossier,
     DossierComponent,
     DossierFee,
+    Fee,
     Procedure,
     ProcedureVersion,
     YearlySequence,
@@ -363,11 +364,15 @@ def find(code: str) -> Dossier | None:
 
 
 def most_components() -> int:
-    """The longest checklist of any procedure version: how many scans one counter form can carry."""
+    """The longest checklist of any procedure version: how many scans one counter form can carry
+    (a copy-certification form carries up to MAX_ORIGINALS rows of originals)."""
     from peewee import fn
 
     counts = Component.select(fn.COUNT(Component.id).alias("n")).group_by(Component.version)
-    return Component.select(fn.MAX(counts.c.n)).from_(counts).scalar() or 1
+    longest = Component.select(fn.MAX(counts.c.n)).from_(counts).scalar() or 1
+    if Fee.select().where(Fee.kind == "copy_pages").exists():
+        longest = max(longest, MAX_ORIGINALS)
+    return longest
 
 
 def most_scan_inputs() -> int:
@@ -383,7 +388,7 @@ def procedure_for(code: str, on: dt.date) -> tuple[Procedure | None, ProcedureVe
 
 
 ORIGINAL_ROWS = 3  # blank rows of originals shown at first, and added by "add rows"
-MAX_ORIGINALS = 60
+MAX_ORIGINALS = 30
 
 
 def original_rows(form) -> int:

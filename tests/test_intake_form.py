@@ -5,7 +5,6 @@ import io
 import re
 
 from models import Dossier, DossierComponent, Fee, Procedure, ProcedureVersion
-from services import counter
 from tests.conftest import APPLICANT, make_pdf
 
 HX = {"HX-Request": "true"}
@@ -15,10 +14,15 @@ ORGANISATION = {"applicant_kind": "business", "applicant_name": "Công ty TNHH H
                 "phone": "0904111222", "address": "Số 20 Lê Lợi, Hà Đông", "email": ""}
 
 
+def _form_key(session, code):
+    html = session.get(f"/intake/new?procedure={code}").get_data(as_text=True)
+    return re.search(r'name="form_key" value="([^"]+)"', html).group(1)
+
+
 def _scans(session, code):
     html = session.get(f"/intake/new?procedure={code}").get_data(as_text=True)
     ids = [int(x) for x in re.findall(r'name="file_(\d+)"', html)]
-    out = {}
+    out = {"form_key": re.search(r'name="form_key" value="([^"]+)"', html).group(1)}
     for cid in ids:
         out.update({f"orig_{cid}": "1", f"copy_{cid}": "0",
                     f"file_{cid}": (io.BytesIO(make_pdf(str(cid))), f"scan-{cid}.pdf")})
@@ -26,7 +30,7 @@ def _scans(session, code):
 
 
 def _post(session, data):
-    data.setdefault("form_key", counter.new_form_key())  # as each rendered form carries one
+    data.setdefault("form_key", _form_key(session, data["procedure"]))
     return session.post("/intake/new", data=data, content_type="multipart/form-data")
 
 
@@ -174,3 +178,22 @@ def test_check_originals_names_the_component_for_the_api():
     errors = {}
     intake.check_originals([], errors)
     assert "originals" in errors
+
+
+def test_add_rows_keeps_the_chosen_scans_and_the_save_uses_them(login, app):
+    session = login("intake")
+    data = {"procedure": "2.000815", "channel": "1", **APPLICANT, "rows": "3", "add_rows": "1",
+            **_originals([("Giấy khai sinh", 1, 2)])}
+    data["form_key"] = _form_key(session, "2.000815")
+    html = session.post("/intake/new", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    tokens = dict(re.findall(r'name="(kept_orig_file_\d+)" value="([^"]+)"', html))
+    assert list(tokens) == ["kept_orig_file_0"] and "0.pdf" in html
+    again = {k: v for k, v in data.items() if k not in ("add_rows", "orig_file_0")}
+    again.update(tokens, rows="6", orig_name_4="Bằng tốt nghiệp", orig_pages_4="2", orig_copies_4="1",
+                 orig_file_4=(io.BytesIO(make_pdf("bang")), "bang.pdf"))
+    response = session.post("/intake/new", data=again, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        comps = list(Dossier.get().components.order_by(DossierComponent.position))
+        assert [(c.name, c.file_name, c.digitised) for c in comps] == [
+            ("Giấy khai sinh", "0.pdf", True), ("Bằng tốt nghiệp", "bang.pdf", True)]
