@@ -174,6 +174,8 @@ def create():
     duplicates = []
     if not errors and not request.form.get("confirm_duplicate"):
         duplicates = counter.recent_duplicates(version, data.id_number, received_at)
+        if duplicates and (first := counter.dossier_for_key(form_key)):
+            return _saved(first, created=False)  # the "duplicate" is this form's own twin submit
     if errors or duplicates:
         return render("intake/new.html", "intake/_form.html", 422, **_form_context(
             procedure, version, request.form, errors, form_key=form_key,

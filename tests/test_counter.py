@@ -117,6 +117,24 @@ def test_key_race_lost_rolls_back_everything(login, app, monkeypatch):
     assert _counts(app) == (1, 2, 1)
 
 
+def test_twin_submit_seen_as_a_duplicate_answers_with_the_first_dossier(login, app, monkeypatch):
+    """The twin request passed the key check while the first was still saving: the first dossier
+    then looks like a recent duplicate, but it is this form's own, so it is the answer."""
+    session = login("intake")
+    data = _form(session)
+    first = _post(session, dict(data)).headers["Location"]
+    real, calls = counter.dossier_for_key, []
+
+    def late(key):
+        calls.append(key)
+        return None if len(calls) == 1 else real(key)
+
+    monkeypatch.setattr(counter, "dossier_for_key", late)
+    second = _post(session, dict(data))
+    assert second.status_code == 302 and second.headers["Location"] == first
+    assert _counts(app)[0] == 1
+
+
 def test_missing_form_key_saves_nothing_and_gives_a_new_key(login, app):
     session = login("intake")
     data = _form(session)

@@ -5,7 +5,6 @@ import io
 import re
 
 from models import Dossier, DossierComponent, Fee, Procedure, ProcedureVersion
-from services import counter
 from tests.conftest import APPLICANT, make_pdf
 
 HX = {"HX-Request": "true"}
@@ -31,7 +30,7 @@ def _scans(session, code):
 
 
 def _post(session, data):
-    data.setdefault("form_key", counter.new_form_key())  # as each rendered form carries one
+    data.setdefault("form_key", _form_key(session, data["procedure"]))
     return session.post("/intake/new", data=data, content_type="multipart/form-data")
 
 
