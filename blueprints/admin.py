@@ -36,7 +36,7 @@ def _context(form=None, errors=None, override_form=None, override_errors=None):
         "office": office,
         "form": form if form is not None else {k: getattr(office, k) for k in (
             "agency_id", *office_service.TEXT_FIELDS, *office_service.HOUR_FIELDS, "max_upload_mb",
-            "max_extensions")},
+            "max_extensions", "receipt_two_copies")},
         "errors": {k: _(MESSAGES[v]) for k, v in (errors or {}).items()},
         "overrides": CalendarOverride.select().order_by(CalendarOverride.day.desc()),
         "override_form": override_form or {},

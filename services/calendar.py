@@ -112,16 +112,33 @@ class WorkCalendar:
             day += dt.timedelta(days=1)
         return int(total.total_seconds() // 60)
 
+    def previous_working_day(self, day: dt.date) -> dt.date:
+        for offset in range(1, MAX_SEARCH_DAYS + 1):
+            candidate = day - dt.timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError(f"no working day within {MAX_SEARCH_DAYS} days before {day}")
+
+    def not_on_opening(self, at: dt.datetime) -> dt.datetime:
+        """An appointment on the opening minute of a working day is the closing minute of the previous
+        working day: the same working time, and nobody is sent past a weekend or a holiday for nothing."""
+        at = at.astimezone(VN_TZ)
+        if at.time() != self.hours.morning_start or not self.is_working_day(at.date()):
+            return at
+        return self._at(self.previous_working_day(at.date()), self.hours.afternoon_end)
+
     def appointment(self, received_at: dt.datetime, kind: str, value: int) -> dt.datetime:
         """When the result is due, for a time limit of `kind` (hours, working_days, rule_15)."""
         effective = self.effective_receipt(received_at)
         if kind == "hours":
-            return self.add_working_minutes(effective, int(value) * 60)
-        if kind == "working_days":
-            return self._at(self.add_working_days(effective.date(), int(value)), effective.time())
-        if kind == "rule_15":
+            due = self.add_working_minutes(effective, int(value) * 60)
+        elif kind == "working_days":
+            due = self._at(self.add_working_days(effective.date(), int(value)), effective.time())
+        elif kind == "rule_15":
             day = effective.date()
             if effective.time() > self.cutoff:
                 day = self.next_working_day(day)
-            return self._at(day, self.hours.afternoon_end)
-        raise ValueError(f"unknown time limit kind {kind!r}")
+            due = self._at(day, self.hours.afternoon_end)
+        else:
+            raise ValueError(f"unknown time limit kind {kind!r}")
+        return self.not_on_opening(due)

@@ -73,7 +73,7 @@ def request_limit(max_upload_mb: int, files: int) -> int:
 
 @dataclass
 class KeptScan:
-    component_id: int
+    slot: str  # the file input it belongs to
     file_name: str
     blob: storage.Blob
     token: str
@@ -83,26 +83,27 @@ def _signer(secret: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt="counter.kept-scan")
 
 
-def keep(secret: str, form_key: str, user_id: int, component_id: int, file_name: str,
+def keep(secret: str, form_key: str, user_id: int, slot: str, file_name: str,
          blob: storage.Blob) -> KeptScan:
-    """A reference to a scan already on disk that only this form of this officer can carry back."""
+    """A reference to a scan already on disk that only this form of this officer can carry back,
+    in the same file input (``slot``)."""
     name = nfc(file_name)[:intake.MAX_TEXT]
-    token = _signer(secret).dumps([form_key, user_id, component_id, blob.sha256, name])
-    return KeptScan(component_id, name, blob, token)
+    token = _signer(secret).dumps([form_key, user_id, slot, blob.sha256, name])
+    return KeptScan(slot, name, blob, token)
 
 
-def kept(secret: str, token: str, form_key: str, user_id: int, component_id: int,
+def kept(secret: str, token: str, form_key: str, user_id: int, slot: str,
          data_dir: str | Path) -> KeptScan | None:
     """The scan a hidden reference names, or None when it is forged, for another form, officer or
-    paper, or its file is gone."""
+    input, or its file is gone."""
     try:
-        key, uid, cid, sha, name = _signer(secret).loads(token or "")
+        key, uid, where, sha, name = _signer(secret).loads(token or "")
     except (BadSignature, ValueError, TypeError):
         return None
-    if (key, uid, cid) != (form_key, user_id, component_id):
+    if (key, uid, where) != (form_key, user_id, slot):
         return None
     blob = storage.stored_blob(data_dir, str(sha))
-    return KeptScan(component_id, str(name), blob, token) if blob else None
+    return KeptScan(slot, str(name), blob, token) if blob else None
 
 
 def print_on_open(pdf: bytes) -> bytes:

@@ -1,17 +1,16 @@
-"""PDF documents in the Decree 30/2020 layout; form 01, the receipt-and-appointment slip."""
+"""PDF documents in the Decree 30/2020 layout: fonts, styles, the header, signature blocks, QR codes."""
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import io
-from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -28,39 +27,6 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 MARGINS = {"topMargin": 20 * mm, "bottomMargin": 20 * mm, "leftMargin": 30 * mm, "rightMargin": 15 * mm}
 WIDTH = A4[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
 SIGN_NOTE = "(Ký và ghi rõ họ tên)"
-
-
-@dataclass(frozen=True)
-class ReceiptComponent:
-    name: str
-    originals: int
-    copies: int
-    scanned: bool
-
-
-@dataclass(frozen=True)
-class ReceiptSlip:
-    parent_body: str
-    office_name: str
-    place: str
-    dossier_code: str
-    issued_at: dt.datetime
-    procedure_code: str
-    procedure_name: str
-    applicant_name: str
-    id_number: str
-    address: str
-    phone: str | None
-    email: str | None
-    channel_label: str
-    components: list[ReceiptComponent]
-    fee_total: int
-    fee_lines: list[tuple[str, int]]
-    received_at: dt.datetime
-    appointment_at: dt.datetime
-    officer_name: str
-    lookup_url: str
-    missing_scan_reason: str | None
 
 
 # --- Text helpers ---------------------------------------------------------------------------
@@ -126,6 +92,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell_center": ParagraphStyle("cell_center", center, fontSize=12, leading=13.5),
         "small": ParagraphStyle("small", center, fontSize=8.5, leading=10),
         "url": ParagraphStyle("url", center, fontSize=8, leading=9.5, wordWrap="CJK"),
+        "url_code": ParagraphStyle("url_code", center, fontSize=8, leading=9.5),  # never broken
     }
 
 
@@ -151,26 +118,92 @@ def _grid(rows: list, widths: list[float], **extra) -> Table:
     return table
 
 
+# Words that begin a place name in an agency's name ("... PHƯỜNG HÀ ĐÔNG"): the place is never split.
+PLACE_WORDS = ("XÃ", "PHƯỜNG", "ĐẶC KHU", "THỊ TRẤN", "TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN")
+# Words of an agency's name that read as one and stay on one line.
+PHRASES = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "TRUNG TÂM", "PHỤC VỤ", "HÀNH CHÍNH CÔNG", "BỘ PHẬN",
+           "MỘT CỬA")
+NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+
+
+def _tokens(name: str) -> list[str]:
+    """The agency name in pieces a line may break between: words (phrases kept together), then the
+    whole place name."""
+    words = name.split()
+    place = len(words)
+    for i in range(len(words)):
+        if any(" ".join(words[i:i + len(p.split())]) == p for p in PLACE_WORDS):
+            place = i
+            break
+    tokens, i = [], 0
+    while i < place:
+        phrase = next((p for p in PHRASES if " ".join(words[i:i + len(p.split())]) == p
+                       and i + len(p.split()) <= place), words[i])
+        tokens.append(phrase)
+        i += len(phrase.split())
+    return tokens + ([" ".join(words[place:])] if place < len(words) else [])
+
+
+def agency_lines(name: str, font: str, size: float, width: float) -> list[str] | None:
+    """``name`` in lines of at most ``width`` points, broken only between the pieces of _tokens
+    (never inside the place name or a phrase); None when a piece alone is wider than ``width``."""
+    lines: list[str] = []
+    for token in _tokens(name):
+        if pdfmetrics.stringWidth(token, font, size) > width:
+            return None
+        candidate = f"{lines[-1]} {token}" if lines else token
+        if lines and pdfmetrics.stringWidth(candidate, font, size) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(token)
+    return lines
+
+
+def _fit_agency(parent: str, office: str) -> tuple[float, float, list[str], list[str]]:
+    """(font size, left column width, parent lines, office lines): 12 pt in 70 mm when every piece
+    fits, else a wider column (as far as the national title allows), else a smaller font (to 9 pt)."""
+    widest = WIDTH - pdfmetrics.stringWidth(NATIONAL, f"{FONT}-Bold", 12) - 4 * mm
+    widths = [70 * mm + step * 5 * mm for step in range(6) if 70 * mm + step * 5 * mm <= widest] or [70 * mm]
+    for size in (12, 11.5, 11, 10.5, 10, 9.5, 9):
+        for width in widths:
+            parent_lines = agency_lines(parent, FONT, size, width - 2)
+            office_lines = agency_lines(office, f"{FONT}-Bold", size, width - 2)
+            if parent_lines is not None and office_lines is not None:
+                return size, width, parent_lines, office_lines
+    return 9, widths[-1], [parent], [office]  # an absurdly long place name: let it wrap
+
+
 def decree30_header(parent_body: str, office_name: str, number: str, place: str,
                     date: dt.date) -> list[Flowable]:
-    """Issuing body | national title and motto; then 'Số: …' | '<Place>, ngày … tháng … năm …'."""
+    """Issuing body | national title and motto; then 'Số: …' | '<Place>, ngày … tháng … năm …'.
+    Agency names are never broken inside a place name: the column widens or the font shrinks.
+    ``number`` empty prints the slot with dots, to be filled by hand."""
     s = styles()
-    office = nfc(office_name).upper()
-    motto = "Độc lập - Tự do - Hạnh phúc"
-    left_w, right_w = 70 * mm, WIDTH - 70 * mm
-    office_rule = min(pdfmetrics.stringWidth(office, f"{FONT}-Bold", 12), left_w) / 3
-    left = [Paragraph(esc(nfc(parent_body).upper()), s["head"]),
-            Paragraph(f"<b>{esc(office)}</b>", s["head"]),
+    parent, office = nfc(parent_body).upper(), nfc(office_name).upper()
+    size, left_w, parent_lines, office_lines = _fit_agency(parent, office)
+    right_w = WIDTH - left_w
+    head = ParagraphStyle("agency", s["head"], fontSize=size, leading=size + 2)
+    office_rule = max(pdfmetrics.stringWidth(line, f"{FONT}-Bold", size) for line in office_lines) / 3
+    left = [Paragraph("<br/>".join(esc(line) for line in parent_lines), head),
+            Paragraph("<b>" + "<br/>".join(esc(line) for line in office_lines) + "</b>", head),
             HRFlowable(width=office_rule, thickness=0.6, color=colors.black, spaceBefore=3)]
-    right = [Paragraph("<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>", s["head"]),
-             Paragraph(f"<b>{motto}</b>", s["motto"]),
-             HRFlowable(width=pdfmetrics.stringWidth(motto, f"{FONT}-Bold", 13), thickness=0.6,
+    right = [Paragraph(f"<b>{NATIONAL}</b>", s["head"]),
+             Paragraph(f"<b>{MOTTO}</b>", s["motto"]),
+             HRFlowable(width=pdfmetrics.stringWidth(MOTTO, f"{FONT}-Bold", 13), thickness=0.6,
                         color=colors.black, spaceBefore=2)]
     dated = f"{esc(place)}, {vn_date(date)}" if nfc(place) else vn_date(date).capitalize()
-    row2 = [Paragraph(f"Số: {esc(number)}", s["center"]), Paragraph(f"<i>{dated}</i>", s["center"])]
+    row2 = [Paragraph(f"Số: {esc(number) if nfc(number) else '........'}", s["center"]),
+            Paragraph(f"<i>{dated}</i>", s["center"])]
     table = _grid([[left, right], row2], [left_w, right_w])
     table.setStyle(TableStyle([("TOPPADDING", (0, 1), (-1, 1), 6)]))
     return [table]
+
+
+def form_number(label: str) -> Paragraph:
+    """'Mẫu số 01' at the top right of a form of the one-stop rules."""
+    return Paragraph(f"<b>{esc(label)}</b>", ParagraphStyle("form_no", styles()["body"], fontSize=12,
+                                                            leading=14, alignment=TA_RIGHT))
 
 
 def signature_block(title: str, name: str, note: str = SIGN_NOTE, authority: str = "",
@@ -190,65 +223,3 @@ def qr_drawing(data: str, size: float = 30 * mm) -> Drawing:
                       initialFontName=_fonts())  # no stray Helvetica resource
     drawing.add(widget)
     return drawing
-
-
-# --- Form 01 ---------------------------------------------------------------------------------
-
-def _components_table(components: list[ReceiptComponent]) -> Table:
-    s = styles()
-    head = ["STT", "Tên giấy tờ", "Bản chính", "Bản sao", "Đã số hóa"]
-    rows = [[Paragraph(f"<b>{h}</b>", s["cell_center"]) for h in head]]
-    for i, c in enumerate(components, 1):
-        cells = [str(i), esc(c.name), str(c.originals), str(c.copies), "Có" if c.scanned else "Chưa"]
-        rows.append([Paragraph(v, s["cell" if n == 1 else "cell_center"]) for n, v in enumerate(cells)])
-    fixed = [11 * mm, 17 * mm, 16 * mm, 20 * mm]
-    table = Table(rows, colWidths=[fixed[0], WIDTH - sum(fixed), *fixed[1:]], repeatRows=1)
-    every = ((0, 0), (-1, -1))
-    table.setStyle(TableStyle([("FONT", *every, _fonts(), 12), ("VALIGN", *every, "MIDDLE"),
-                               ("GRID", *every, 0.5, colors.black), ("LEFTPADDING", *every, 3),
-                               ("RIGHTPADDING", *every, 3), ("TOPPADDING", *every, 1),
-                               ("BOTTOMPADDING", *every, 2.5)]))
-    return table
-
-
-def receipt_pdf(slip: ReceiptSlip) -> bytes:
-    """Form 01 (Circular 03/2025 Appendix I): receipt of the dossier and appointment to return results."""
-    s = styles()
-
-    def line(label: str, value: object = "", bold: bool = False) -> Paragraph:
-        text = f"<b>{esc(value)}</b>" if bold else esc(value)
-        return Paragraph(f"{label}{text}", s["field"])
-
-    contact = [f"Số điện thoại: {esc(slip.phone)}" if nfc(slip.phone) else "",
-               f"Email: {esc(slip.email)}" if nfc(slip.email) else ""]
-    story: list[Flowable] = decree30_header(slip.parent_body, slip.office_name, slip.dossier_code,
-                                            slip.place, slip.issued_at)
-    story += [Paragraph("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", s["title"]),
-              line("", f"{nfc(slip.office_name)} tiếp nhận hồ sơ của:"),
-              line("Ông/Bà: ", slip.applicant_name, bold=True),
-              line("Số định danh cá nhân: ", slip.id_number),
-              line("Địa chỉ: ", slip.address)]
-    if any(contact):
-        story.append(Paragraph("; ".join(c for c in contact if c), s["field"]))
-    procedure = f"{nfc(slip.procedure_name)} ({nfc(slip.procedure_code)})"
-    story += [line("Nội dung yêu cầu giải quyết: ", procedure),
-              line("Kênh nộp: ", slip.channel_label),
-              line("Thành phần hồ sơ gồm:"), Spacer(1, 2), _components_table(slip.components), Spacer(1, 2)]
-
-    # What follows the table sits beside the QR code, which sets the minimum height of this block.
-    details = [line("Lý do chưa số hóa: ", slip.missing_scan_reason)] if nfc(slip.missing_scan_reason) else []
-    details += [line("Thời gian nhận hồ sơ: ", vn_time(slip.received_at)),
-               line("Thời gian trả kết quả: ", vn_time(slip.appointment_at), bold=True),
-               line("Phí, lệ phí: ", vnd(slip.fee_total))]
-    if len(slip.fee_lines) > 1:
-        details += [line(f"- {esc(name)}: ", vnd(amount)) for name, amount in slip.fee_lines]
-    details.append(line("Nơi trả kết quả: ", slip.office_name))
-    qr_w = 48 * mm
-    qr = [qr_drawing(slip.lookup_url), Paragraph("Quét mã để tra cứu tình trạng hồ sơ", s["small"]),
-          Paragraph(esc(slip.lookup_url), s["url"])]
-    block = _grid([[details, qr]], [WIDTH - qr_w, qr_w])
-    block.setStyle(TableStyle([("LEFTPADDING", (1, 0), (1, 0), 4 * mm)]))
-    signatures = _grid([[signature_block("NGƯỜI NỘP HỒ SƠ", slip.applicant_name),
-                         signature_block("NGƯỜI TIẾP NHẬN HỒ SƠ", slip.officer_name)]], [WIDTH / 2] * 2)
-    story += [block, Spacer(1, 6), signatures]
-    return build_pdf(story, title=f"Giấy tiếp nhận hồ sơ {nfc(slip.dossier_code)}")

@@ -40,7 +40,8 @@ APPLICANT_KINDS = {
     "agency": (3, "organisation", N_("State agency")),
     "organisation": (4, "organisation", N_("Other organisation")),
 }
-DELIVERY_METHODS = {"counter": N_("At the counter"), "post": N_("By post"), "online": N_("Online")}
+DELIVERY_METHODS = {"counter": N_("At the centre"), "post": N_("By post"),
+                    "online": N_("Online, on the public service portal")}
 
 
 @dataclass
@@ -82,8 +83,7 @@ class IntakeData:
     phone: str
     address: str
     email: str
-    pages: int = 0
-    copies: int = 0
+    copies: int = 0  # copies of the result requested (fees per copy)
     components: list[ReceivedComponent] = field(default_factory=list)
     missing_scan_reason: str = ""
     id_kind: str = "personal"
@@ -296,8 +296,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
     digests = {id(c): c.upload.blob.sha256 if c.upload.blob else storage.write_blob(c.upload.data, data_dir)
                for c in received if c.upload}
     received_at = data.received_at.astimezone(VN_TZ)
-    priced = received if any(c.pages for c in received) else [fees.Original(data.pages, data.copies)]
-    lines = fee_lines(data.version, priced, data.channel, data.copies)
+    lines = fee_lines(data.version, received, data.channel, data.copies)
     status = 1 if data.channel == 2 else 2  # an online dossier waits for an officer to accept it
     appointment_at = appointment(calendar, data.version, received_at) if status == 2 else None
     with write_transaction():
@@ -309,7 +308,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
             applicant_type=data.applicant_type, applicant_name=data.applicant_name,
             id_number=data.id_number, phone=data.phone, address=data.address, email=data.email,
             search_key=fold(f"{code} {data.applicant_name} {data.id_number} {data.phone}"),
-            pages=sum(c.pages for c in received) or data.pages, copies=data.copies,
+            pages=sum(c.pages for c in received), copies=data.copies,
             fee_total=fees.total(lines), missing_scan_reason=data.missing_scan_reason,
             id_kind=data.id_kind, representative_name=data.representative_name,
             representative_id_kind=data.representative_id_kind,
@@ -372,46 +371,101 @@ def most_components() -> int:
     return Component.select(fn.MAX(counts.c.n)).from_(counts).scalar() or 1
 
 
+def most_scan_inputs() -> int:
+    """The most scan inputs any counter form can show: the longest checklist, or the rows of
+    originals of a copy certification."""
+    return max(most_components(), MAX_ORIGINALS)
+
+
 def procedure_for(code: str, on: dt.date) -> tuple[Procedure | None, ProcedureVersion | None]:
     procedure = catalog.find(code)
     return procedure, (catalog.version_in_force(procedure, on) if procedure else None)
 
 
 
-def validate_counter(form, uploads: dict[int, Upload], version: ProcedureVersion, max_bytes: int,
+ORIGINAL_ROWS = 3  # blank rows of originals shown at first, and added by "add rows"
+MAX_ORIGINALS = 60
+
+
+def original_rows(form) -> int:
+    """How many rows of originals the copy-certification form shows (more after "add rows")."""
+    rows = whole_number(form.get("rows"), ORIGINAL_ROWS) or ORIGINAL_ROWS
+    if form.get("add_rows"):
+        rows += ORIGINAL_ROWS
+    return max(ORIGINAL_ROWS, min(rows, MAX_ORIGINALS))
+
+
+def read_originals(form, uploads: dict, component_id: int | None,
+                   errors: dict) -> list[tuple[int, ReceivedComponent]]:
+    """The originals brought for copy certification as (row, component), one form row each (name,
+    pages, copies, scan); blank rows are skipped. Problems go to ``errors`` under the row's fields."""
+    originals = []
+    for i in range(original_rows(form)):
+        upload = uploads.get(f"orig_file_{i}")
+        name = _text(form, f"orig_name_{i}", MAX_TEXT, errors, N_("The name is too long."))
+        raw_pages = str(form.get(f"orig_pages_{i}") or "").strip()
+        if not (name or raw_pages or upload or f"orig_name_{i}" in errors):
+            continue
+        pages, copies = whole_number(raw_pages), whole_number(form.get(f"orig_copies_{i}"), 1)
+        if not name and f"orig_name_{i}" not in errors:
+            errors[f"orig_name_{i}"] = N_("Enter the name of the paper to certify.")
+        originals.append((i, ReceivedComponent(name, 1, copies or 0, component_id, upload, pages=pages or 0)))
+    return originals
+
+
+def check_originals(components: list[ReceivedComponent], errors: dict,
+                    key=lambda i, what: f"components[{i}]") -> None:
+    """Copy certification is priced per original: each needs 1 page or more and 1 copy or more.
+    ``key(i, "pages" | "copies")`` names where the problem with the i-th original is reported."""
+    if not components:
+        errors["originals"] = N_("Enter at least one original to certify.")
+    for i, comp in enumerate(components):
+        if comp.pages < 1:
+            errors.setdefault(key(i, "pages"), N_("Enter the number of pages of the original (1 or more)."))
+        if comp.copies < 1:
+            errors.setdefault(key(i, "copies"), N_("Enter the number of copies (1 or more)."))
+
+
+def validate_counter(form, uploads: dict[str, Upload], version: ProcedureVersion, max_bytes: int,
                      received_at: dt.datetime) -> tuple[IntakeData | None, dict]:
-    """The counter form (a dict-like) and its scans keyed by component id -> (data, errors)."""
+    """The counter form (a dict-like) and its scans keyed by file input name -> (data, errors)."""
     errors: dict[str, str] = {}
     applicant = validate_applicant(form, errors)
     applicant.update(validate_request(form, errors))
     channel = whole_number(form.get("channel"), 1)
     if channel not in (1, 3):
         errors["channel"] = N_("Choose how the dossier was submitted.")
-    pages, copies = whole_number(form.get("pages")), whole_number(form.get("copies"), 1)
     version_fees = list(version.fees)
-    needs_pages = fees.per_original(version_fees)
-    needs_copies = needs_pages or fees.needs_copies(version_fees)
-    if pages is None or (needs_pages and pages < 1):
-        errors["pages"] = N_("Enter the number of pages of the original (1 or more).")
-    if copies is None or (needs_copies and copies < 1):
+    copies = whole_number(form.get("copies"), 1) if fees.needs_copies(version_fees) else 0
+    if copies is not None and fees.needs_copies(version_fees) and copies < 1:
+        copies = None
+    if copies is None:
         errors["copies"] = N_("Enter the number of copies (1 or more).")
-    components = []
-    for comp in version.components.order_by(version.components.model.position):
-        originals = whole_number(form.get(f"orig_{comp.id}"))
-        copies_count = whole_number(form.get(f"copy_{comp.id}"))
-        if originals is None or copies_count is None:
-            errors[f"count_{comp.id}"] = N_("Counts are whole numbers from 0.")
-        components.append(ReceivedComponent(comp.name, originals or 0, copies_count or 0, comp.id,
-                                            uploads.get(comp.id)))
-    reason = nfc(form.get("missing_scan_reason"))[:1000]
+    catalog_components = list(version.components.order_by(version.components.model.position))
+    if fees.per_original(version_fees):
+        first = catalog_components[0].id if catalog_components else None
+        rows = read_originals(form, uploads, first, errors)
+        components = [comp for _row, comp in rows]
+        keys = [f"orig_file_{row}" for row, _comp in rows]
+        check_originals(components, errors, key=lambda i, what: f"orig_{what}_{rows[i][0]}")
+    else:
+        components, keys = [], []
+        for comp in catalog_components:
+            originals = whole_number(form.get(f"orig_{comp.id}"))
+            copies_count = whole_number(form.get(f"copy_{comp.id}"))
+            if originals is None or copies_count is None:
+                errors[f"count_{comp.id}"] = N_("Counts are whole numbers from 0.")
+            components.append(ReceivedComponent(comp.name, originals or 0, copies_count or 0, comp.id,
+                                                uploads.get(f"file_{comp.id}")))
+            keys.append(f"file_{comp.id}")
+    reason = _text(form, "missing_scan_reason", 1000, errors, N_("This text is too long."))
     file_errors: dict[str, str] = {}
     check_components(components, reason, max_bytes, file_errors)
     for key, message in file_errors.items():
         if key.startswith("component_"):
-            key = f"file_{components[int(key.split('_')[1])].component_id}"
-        errors[key] = message
+            key = keys[int(key.split("_")[1])]
+        errors.setdefault(key, message)
     if errors:
         return None, errors
-    return IntakeData(version=version, channel=channel, received_at=received_at,
-                      pages=pages if needs_pages else 0, copies=copies if needs_copies else 0, components=components, missing_scan_reason=reason,
-                      **applicant), {}
+    return IntakeData(version=version, channel=channel, received_at=received_at, copies=copies or 0,
+                      components=components, missing_scan_reason=reason, **applicant), {}

@@ -46,6 +46,7 @@ def validate_settings(form) -> tuple[dict, dict]:
     """(data, errors) for the settings form; errors map field -> Vietnamese-ready message id."""
     data = {f: nfc(form.get(f, "")) for f in TEXT_FIELDS + HOUR_FIELDS}
     data["agency_id"] = nfc(form.get("agency_id", "")).upper()
+    data["receipt_two_copies"] = form.get("receipt_two_copies") in ("1", "on", True)
     errors: dict[str, str] = {}
     if not AGENCY_ID.match(data["agency_id"]):
         errors["agency_id"] = "agency_id"

@@ -120,7 +120,7 @@ def demo_budgets(failures: list[str]) -> None:
             failures.append(f"page weight {url}")
 
     for url in ("/intake/procedures?q=chung thuc", "/intake/new?procedure=2.000815",
-                "/intake/quote?procedure=2.000815&pages=3&copies=2", "/intake/today?q=nguyen",
+                "/intake/quote?procedure=2.000815&orig_name_0=A&orig_pages_0=3&orig_copies_0=2", "/intake/today?q=nguyen",
                 "/dossiers?q=nguyen", "/dossiers?totals=1"):
         size = sent(client, url, HX)
         print(f"fragment {url}: {size / 1024:.2f} KB as sent; budget {BUDGET_FRAGMENT_KB} KB")

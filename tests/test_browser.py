@@ -67,13 +67,15 @@ def test_counter_intake_with_javascript(browser, server, tmp_path):
     page.click("#matches a[href*='2.000815']")
     page.wait_for_selector("#f-applicant_name")
     _fill_applicant(page)
-    page.fill("#f-pages", "3")
-    page.fill("#f-copies", "2")
+    page.fill("[name=orig_name_0]", "Hợp đồng thuê nhà")
+    page.fill("[name=orig_pages_0]", "3")
+    page.fill("[name=orig_copies_0]", "2")
     # 3 pages: 2,000 + 2,000 + 1,000 = 5,000 per copy; 2 copies = 10,000
     page.locator("#quote", has_text="10.000").wait_for()  # no wait_for_function: the CSP forbids eval
-    _attach_scans(page)
+    page.set_input_files("[name=orig_file_0]", {"name": "hop-dong.pdf", "mimeType": "application/pdf",
+                                                 "buffer": make_pdf("hop dong")})
     page.screenshot(path=str(tmp_path / "form.png"), full_page=True)
-    page.click("form[enctype] button[type=submit]")
+    page.press("[name=orig_copies_0]", "Enter")  # Enter saves (it does not add rows)
     page.wait_for_url(f"{server}/intake/000.00.01.H26-*")
     code = page.url.rsplit("/", 1)[1].split("?")[0]
     assert code in page.inner_text("main")

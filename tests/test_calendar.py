@@ -91,7 +91,8 @@ def test_hours(received, hours, expected):
     ("2026-11-27 14:00", 1, "2026-11-30 14:00"),  # Friday + 1 = Monday
     ("2026-11-27 10:00", 2, "2026-12-01 10:00"),
     ("2026-11-23 10:00", 1, "2026-11-25 10:00"),
-    ("2026-11-25 18:00", 1, "2026-11-27 07:30"),  # effective Thursday 07:30
+    # effective Thursday 07:30, one working day: Friday 07:30, that is Thursday 17:00 (opening-minute rule)
+    ("2026-11-25 18:00", 1, "2026-11-26 17:00"),
     ("2026-11-25 12:00", 2, "2026-11-27 13:30"),  # effective 13:30
     ("2026-02-13 09:00", 1, "2026-02-23 09:00"),
     ("2026-08-27 09:00", 2, "2026-09-03 09:00"),  # Fri 28, then Thu 3 Sep
@@ -173,3 +174,33 @@ def test_every_appointment_is_in_office_hours_after_receipt(received, kind, valu
     assert in_office_hours(due)
     if kind == "rule_15":
         assert due.time() == dt.time(17, 0)
+
+
+# The opening-minute rule, worked by hand (office 07:30-11:30, 13:30-17:00; the `holidays` calendar:
+# Tuesday 24 Nov 2026 is not a holiday in the package, so the weekend and New Year's Day are used).
+@pytest.mark.parametrize("due,shown", [
+    ("2026-11-26 07:30", "2026-11-25 17:00"),  # Thursday opening -> Wednesday closing
+    ("2026-11-30 07:30", "2026-11-27 17:00"),  # Monday opening -> Friday closing, across the weekend
+    ("2027-01-04 07:30", "2026-12-31 17:00"),  # Monday 4 Jan 2027 -> Thursday 31 Dec: Fri 1 Jan is New Year's Day
+    ("2026-09-03 07:30", "2026-08-28 17:00"),  # Thu 3 Sep -> Fri 28 Aug: weekend, 31 Aug swapped off, 1-2 Sep
+    ("2026-11-26 07:31", "2026-11-26 07:31"),  # not the opening minute
+    ("2026-11-26 13:30", "2026-11-26 13:30"),  # the afternoon opening is not the day's opening
+    ("2026-11-28 07:30", "2026-11-28 07:30"),  # a Saturday is no working day: nothing to move
+])
+def test_opening_minute_is_shown_as_the_previous_closing(due, shown):
+    assert CAL.not_on_opening(at(due)) == at(shown)
+
+
+def test_appointment_never_falls_on_the_opening_minute():
+    # Received Friday 27 Nov 18:00: effective Monday 30 Nov 07:30; 2 working days -> Wed 2 Dec 07:30,
+    # shown as Tuesday 1 Dec 17:00 (the same working time: Mon and Tue, 2 × 7.5 h).
+    assert CAL.appointment(at("2026-11-27 18:00"), "working_days", 2) == at("2026-12-01 17:00")
+    # Received 31 Dec 2026 18:00: effective Mon 4 Jan 07:30; 1 working day -> Tue 5 Jan 07:30 -> Mon 4 Jan 17:00
+    assert CAL.appointment(at("2026-12-31 18:00"), "working_days", 1) == at("2027-01-04 17:00")
+    # An office day off set by the admin (Tue 1 Dec): the working days are Mon 30 Nov and Wed 2 Dec,
+    # so Thu 3 Dec 07:30, shown as Wed 2 Dec 17:00.
+    cal = WorkCalendar(days_off=[dt.date(2026, 12, 1)])
+    assert cal.appointment(at("2026-11-27 18:00"), "working_days", 2) == at("2026-12-02 17:00")
+    # A day off on the day before the opening minute: Thu 3 Dec 07:30 with Wed 2 Dec off -> Tue 1 Dec 17:00.
+    cal = WorkCalendar(days_off=[dt.date(2026, 12, 2)])
+    assert cal.not_on_opening(at("2026-12-03 07:30")) == at("2026-12-01 17:00")

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from models import DailySequence, Dossier, DossierComponent, IntakeKey, StoredFile
 from services import counter, storage
-from tests.conftest import Session, make_pdf
+from tests.conftest import APPLICANT, Session, make_pdf
 from tests.test_intake_routes import HX
 from tests.test_intake_routes import _form as _valid_form
 
@@ -26,9 +26,9 @@ def _form(session, **over) -> dict:
     return {k: (v[0].getvalue(), v[1]) if isinstance(v, tuple) else v for k, v in data.items()}
 
 
-def _post(session, data, **kw):
+def _post(session, data, url="/intake/new", **kw):
     data = {k: (io.BytesIO(v[0]), v[1]) if isinstance(v, tuple) else v for k, v in data.items()}
-    return session.post("/intake/new", data=data, content_type=MULTI, **kw)
+    return session.post(url, data=data, content_type=MULTI, **kw)
 
 
 def _counts(app):
@@ -38,7 +38,7 @@ def _counts(app):
 
 
 def _kept_tokens(html: str) -> dict[str, str]:
-    return dict(re.findall(r'name="(kept_\d+)" value="([^"]+)"', html))
+    return dict(re.findall(r'name="(kept_[a-z_]*\d+)" value="([^"]+)"', html))
 
 
 # --- One dossier per form ---------------------------------------------------------------------
@@ -117,6 +117,24 @@ def test_key_race_lost_rolls_back_everything(login, app, monkeypatch):
     assert _counts(app) == (1, 2, 1)
 
 
+def test_twin_submit_seen_as_a_duplicate_answers_with_the_first_dossier(login, app, monkeypatch):
+    """The twin request passed the key check while the first was still saving: the first dossier
+    then looks like a recent duplicate, but it is this form's own, so it is the answer."""
+    session = login("intake")
+    data = _form(session)
+    first = _post(session, dict(data)).headers["Location"]
+    real, calls = counter.dossier_for_key, []
+
+    def late(key):
+        calls.append(key)
+        return None if len(calls) == 1 else real(key)
+
+    monkeypatch.setattr(counter, "dossier_for_key", late)
+    second = _post(session, dict(data))
+    assert second.status_code == 302 and second.headers["Location"] == first
+    assert _counts(app)[0] == 1
+
+
 def test_missing_form_key_saves_nothing_and_gives_a_new_key(login, app):
     session = login("intake")
     data = _form(session)
@@ -155,7 +173,7 @@ def test_same_person_and_procedure_within_ten_minutes_asks_first(login, app):
 def test_no_warning_for_another_procedure_or_after_ten_minutes(login, app):
     session = login("intake")
     assert _post(session, _form(session)).status_code == 302
-    other = _form(session, code="2.000815", pages="1", copies="1")
+    other = _form(session, code="1.001193")
     assert _post(session, other).status_code == 302  # another procedure, same person
     with app.app_context():
         old = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))) - dt.timedelta(minutes=11)
@@ -185,6 +203,29 @@ def test_typo_keeps_the_scans_with_their_names(login, app):
         assert [r.file_name for r in rows] == [f"scan-{k[5:]}.pdf" for k in sorted(contents)]
         assert [r.file.sha256 for r in rows] == [hashlib.sha256(contents[k]).hexdigest()
                                                  for k in sorted(contents)]
+
+
+def test_originals_keep_their_scans_through_add_rows_and_a_typo(login, app):
+    session = login("intake")
+    key = re.search(r'name="form_key" value="([^"]+)"',
+                    session.get("/intake/new?procedure=2.000815").get_data(as_text=True)).group(1)
+    base = {"procedure": "2.000815", "channel": "1", "form_key": key, **APPLICANT, "rows": "3",
+            "orig_name_0": "Giấy khai sinh", "orig_pages_0": "1", "orig_copies_0": "2"}
+    scan = make_pdf("khai sinh")
+    added = _post(session, dict(base, add_rows="1", orig_file_0=(scan, "khai-sinh.pdf")), headers=HX)
+    html = added.get_data(as_text=True)
+    assert added.status_code == 200 and html.count('name="orig_name_') == 6
+    assert "khai-sinh.pdf" in html and set(_kept_tokens(html)) == {"kept_orig_file_0"}
+    typo = _post(session, dict(base, rows="6", phone="12", **_kept_tokens(html)))
+    html = typo.get_data(as_text=True)
+    assert typo.status_code == 422 and set(_kept_tokens(html)) == {"kept_orig_file_0"}
+    saved = _post(session, dict(base, rows="6", **_kept_tokens(html)))
+    assert saved.status_code == 302
+    with app.app_context():
+        (comp,) = Dossier.get().components
+        assert (comp.name, comp.pages, comp.copies, comp.file_name, comp.file.sha256) == (
+            "Giấy khai sinh", 1, 2, "khai-sinh.pdf", hashlib.sha256(scan).hexdigest())
+    assert _counts(app) == (1, 1, 1)
 
 
 def test_a_kept_scan_can_be_removed(login, app):
@@ -266,19 +307,32 @@ def test_oversized_request_gets_a_clear_message_and_saves_nothing(login, app):
 
     with app.app_context():
         office.update_settings({"max_upload_mb": 1}, "test")
-        files = intake.most_components()
-    limit = counter.request_limit(1, files)
-    assert limit == files * 1024 * 1024 + 2 * 1024 * 1024
+        assert intake.most_scan_inputs() == 60  # 60 rows of originals at most
+    # 2.000884 has two papers: two scans of 1 MB, plus 2 MB for the text
+    limit = 2 * 1024 * 1024 + 2 * 1024 * 1024
     session = login("intake")
     data = _form(session)
     first = sorted(k for k in data if k.startswith("file_"))[0]
     data[first] = (b"%PDF-1.4\n" + b"0" * limit, "to-qua-lon.pdf")
     for headers in ({}, HX):
-        response = _post(session, dict(data), headers=headers)
+        response = _post(session, dict(data), url="/intake/new?procedure=2.000884", headers=headers)
         html = response.get_data(as_text=True)
         assert response.status_code == 413
         assert "mỗi bản quét tối đa 1 MB" in html and "Chưa lưu gì" in html
+    # Just under the request limit, the form comes back naming the scan that is over 1 MB
+    data[first] = (b"%PDF-1.4\n" + b"0" * (limit - 200 * 1024), "to-qua-lon.pdf")
+    html = _post(session, dict(data), url="/intake/new?procedure=2.000884").get_data(as_text=True)
+    assert "“to-qua-lon.pdf”: Tệp vượt quá dung lượng tối đa 1 MB" in html
     assert _counts(app) == (0, 0, 0)
+
+
+def test_the_form_action_names_what_sets_its_size_limit(login):
+    session = login("intake")
+    html = session.get("/intake/new?procedure=2.000884").get_data(as_text=True)
+    assert 'action="/intake/new?procedure=2.000884"' in html
+    assert f'data-max-request-bytes="{2 * 20 * 1048576 + 2 * 1048576}"' in html
+    html = session.get("/intake/new?procedure=2.000815").get_data(as_text=True)
+    assert 'action="/intake/new?procedure=2.000815&amp;rows=3"' in html
 
 
 # --- Expired session and expired form ---------------------------------------------------------------

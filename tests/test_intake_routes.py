@@ -56,14 +56,14 @@ def test_procedure_search_ignores_case_and_accents(login, query, code):
 def test_form_page_and_fragment_show_checklist_and_appointment(login):
     session = login("intake")
     page = session.get("/intake/new?procedure=2.000815").get_data(as_text=True)
-    assert "<html" in page and "Bản chính giấy tờ, văn bản cần chứng thực" in page
+    assert "<html" in page and "Bản chính cần chứng thực" in page
     assert "Hẹn trả" in page
     fragment = session.get("/intake/new?procedure=2.000815", headers=HX).get_data(as_text=True)
-    assert "<html" not in fragment and 'name="pages"' in fragment
+    assert "<html" not in fragment and 'name="orig_pages_0"' in fragment
 
 
 def test_quote_fragment_for_copy_certification(login):
-    html = login("intake").get("/intake/quote?procedure=2.000815&pages=3&copies=2",
+    html = login("intake").get("/intake/quote?procedure=2.000815&orig_name_0=A&orig_pages_0=3&orig_copies_0=2",
                                headers=HX).get_data(as_text=True)
     assert "10.000 đ" in html  # (2×2,000 + 1,000) × 2
 

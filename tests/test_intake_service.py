@@ -19,8 +19,8 @@ def _data(code="2.000884", when=dt.datetime(2026, 11, 25, 9, 0, tzinfo=VN_TZ), s
                                            "application/pdf" if scanned else None)
                   for c in version.components]
     applicant = intake.validate_applicant(APPLICANT, {})
-    return intake.IntakeData(version=version, channel=1, received_at=when, components=components,
-                             **{**applicant, **extra})
+    return intake.IntakeData(version=version, channel=1, received_at=when,
+                             **{"components": components, **applicant, **extra})
 
 
 def _receive(app, data):
@@ -51,10 +51,45 @@ def test_sequence_restarts_each_day_and_follows_on(ctx):
     assert next_day.code == "000.00.01.H26-261126-0001"
 
 
-def test_copy_certification_fee_from_pages_and_copies(ctx):
-    dossier = _receive(ctx, _data("2.000815", pages=5, copies=3))
-    # per copy: 2 × 2,000 + 3 × 1,000 = 7,000; three copies: 21,000
-    assert dossier.fee_total == 21000
+def _originals(*rows):
+    """Copy-certification originals: (name, pages, copies) each, scanned."""
+    return [intake.ReceivedComponent(name, 1, copies, None, intake.Upload(f"{name}.pdf", make_pdf(name)),
+                                     "application/pdf", pages=pages) for name, pages, copies in rows]
+
+
+def test_copy_certification_fee_per_original(ctx):
+    dossier = _receive(ctx, _data("2.000815", components=_originals(("Hợp đồng", 5, 3), ("Giấy khai sinh", 1, 2))))
+    # Hợp đồng: 2 × 2,000 + 3 × 1,000 = 7,000 per copy, three copies 21,000;
+    # Giấy khai sinh: 2,000 per copy, two copies 4,000. Total 25,000.
+    assert dossier.fee_total == 25000
+    assert [(f.name, f.amount) for f in dossier.fee_lines] == [("Phí chứng thực bản sao từ bản chính", 25000)]
+    comps = list(dossier.components.order_by(DossierComponent.position))
+    assert [(c.name, c.pages, c.copies) for c in comps] == [("Hợp đồng", 5, 3), ("Giấy khai sinh", 1, 2)]
+    assert dossier.pages == 6
+
+
+def test_copy_certification_online_is_priced_like_the_counter(ctx):
+    data = _data("2.000815", components=_originals(("Hợp đồng", 5, 3)))
+    data.channel = 2
+    assert _receive(ctx, data).fee_total == 21000
+
+
+def test_register_number_is_gap_free_per_year(ctx):
+    first = _receive(ctx, _data())
+    second = _receive(ctx, _data(when=dt.datetime(2026, 12, 31, 16, 0, tzinfo=VN_TZ)))
+    new_year = _receive(ctx, _data(when=dt.datetime(2027, 1, 4, 8, 0, tzinfo=VN_TZ)))
+    other_agency = intake.receive(_data(), office.calendar(), "000.00.02.H26", ctx.config["DATA_DIR"], "t")
+    assert [(d.register_book, d.register_number) for d in (first, second, new_year, other_agency)] == [
+        (2026, 1), (2026, 2), (2027, 1), (2026, 1)]
+
+
+def test_new_dossier_fields_are_saved(ctx):
+    data = _data("1.001193", request_subject="Đỗ Minh Khôi", delivery_method="post",
+                 delivery_address="Số 1 Lê Lợi, Hà Đông")
+    dossier = Dossier.get_by_id(_receive(ctx, data).id)
+    assert (dossier.request_subject, dossier.delivery_method, dossier.delivery_address) == (
+        "Đỗ Minh Khôi", "post", "Số 1 Lê Lợi, Hà Đông")
+    assert dossier.id_kind == "personal" and dossier.representative_name == ""
 
 
 def test_same_scan_twice_is_stored_once(ctx):
