@@ -6,8 +6,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -180,6 +178,9 @@ def statement_pdf(st: Statement, office: Office) -> bytes:
 # --- XLSX ------------------------------------------------------------------------------------
 
 def statement_xlsx(st: Statement, office: Office) -> bytes:
+    from openpyxl import Workbook  # loaded on first use: a serving process stays small
+    from openpyxl.styles import Alignment, Border, Font, Side
+
     book = Workbook()
     sheet = book.active
     sheet.title = f"{st.day:%Y-%m-%d}"
