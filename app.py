@@ -85,8 +85,24 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.user_loader(accounts.user_for_session)
 
-    from blueprints import admin, api, auth, dossiers, errors, intake, payments, public, security
-    for module in (auth, admin, intake, dossiers, payments, public, api, errors):
+    from blueprints import (
+        admin,
+        api,
+        auth,
+        citizen,
+        dossiers,
+        errors,
+        intake,
+        payments,
+        processing,
+        public,
+        security,
+        signing,
+        trust,
+        verify,
+    )
+    for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
+                   trust, signing):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)

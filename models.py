@@ -79,6 +79,7 @@ class Office(BaseModel):
     max_upload_mb = IntegerField(default=20)
     public_base_url = CharField(default="")
     receipt_two_copies = BooleanField(default=False)  # form 01 printed twice: "Liên: Lưu" and "Liên: Giao"
+    max_extensions = IntegerField(default=1)  # apologies and extensions (form 04) allowed per dossier
     address = CharField(default="")  # shown on the public pages
     hotline = CharField(default="")
 
@@ -254,10 +255,24 @@ class Dossier(BaseModel):
     received_by = ForeignKeyField(User, null=True, backref="dossiers", on_delete="RESTRICT")
     api_token = ForeignKeyField(ApiToken, null=True, backref="dossiers", on_delete="RESTRICT")
     created_at = AwareDateTimeField(default=now)
+    # Processing state: a cache of what services.history.derive() computes from the status events,
+    # kept on the row so that deadline lists are indexed queries.
+    original_appointment_at = AwareDateTimeField(null=True)
+    warn_at = AwareDateTimeField(null=True)  # when more than 75% of the allotted working time is used
+    paused_minutes = IntegerField(default=0)
+    ended_at = AwareDateTimeField(null=True)
+    end_kind = CharField(default="")  # refused | withdrawn | stopped | settled
+    late = BooleanField(null=True)  # the on-time verdict, once processing has ended
+    unit = ForeignKeyField(Unit, null=True, backref="dossiers", on_delete="RESTRICT")
+    assignee = ForeignKeyField(User, null=True, backref="assigned_dossiers", on_delete="RESTRICT")
+    secret = CharField(default="")  # printed in the receipt's QR link: the citizen's page and rating
 
     class Meta:
-        # The list's filters, each followed by its newest-first order (received_at, id).
+        # The list's filters, each followed by its newest-first order (received_at, id);
+        # the deadline lists: open statuses by appointment and by the 75% mark.
         indexes = (
+            (("status", "appointment_at"), False),
+            (("status", "warn_at"), False),
             (("status", "received_at", "id"), False),
             (("channel", "received_at", "id"), False),
             (("version", "received_at", "id"), False),
@@ -300,6 +315,68 @@ class DossierFee(BaseModel):
     collected_by = ForeignKeyField(User, null=True, backref="collected_fees", on_delete="RESTRICT")
 
 
+class StatusEvent(BaseModel):
+    """One step of a dossier's life. The dossier's status, appointment, pauses and verdict derive from these."""
+
+    dossier = ForeignKeyField(Dossier, backref="events", on_delete="CASCADE")
+    action = CharField()  # receive | accept | refuse | start | request-supplement | ... (services.transitions)
+    status = IntegerField()  # the status after the event
+    at = AwareDateTimeField()  # when it happened (may be entered later, from paper)
+    entered_at = AwareDateTimeField(default=now)
+    actor = CharField()
+    user = ForeignKeyField(User, null=True, backref="status_events", on_delete="RESTRICT")
+    note = TextField(default="")
+    appointment_at = AwareDateTimeField(null=True)  # the appointment this event set, if any
+    paused_minutes = IntegerField(default=0)  # working minutes of the pause this event ended
+    details = JSONField(null=True)
+
+
+class ChecklistItem(BaseModel):
+    """A procedure's checklist template: one row per thing to verify, grouped by step (a step's role
+    and allotted working hours are those of its first row)."""
+
+    procedure = ForeignKeyField(Procedure, backref="checklist", on_delete="CASCADE")
+    position = IntegerField()
+    step = CharField()
+    role = CharField(default="")
+    hours = IntegerField(default=0)  # allotted working hours of the step; 0: none of its own
+    text = TextField()
+    basis = CharField(default="")  # the legal basis
+
+
+class DossierCheck(BaseModel):
+    """A dossier's own copy of the checklist, made when it was received: later edits never change it."""
+
+    dossier = ForeignKeyField(Dossier, backref="checks", on_delete="CASCADE")
+    position = IntegerField()
+    step = CharField()
+    role = CharField(default="")
+    hours = IntegerField(default=0)
+    text = TextField()
+    basis = CharField(default="")
+    done_at = AwareDateTimeField(null=True)
+    done_by = ForeignKeyField(User, null=True, backref="checks_done", on_delete="RESTRICT")
+
+
+class Rating(BaseModel):
+    """The applicant's satisfaction with a settled dossier: one per dossier."""
+
+    dossier = ForeignKeyField(Dossier, backref="ratings", unique=True, on_delete="CASCADE")
+    level = IntegerField()  # 1 satisfied, 2 normal, 3 unsatisfied
+    comment = TextField(default="")
+    at = AwareDateTimeField(default=now, index=True)
+
+
+class Petition(BaseModel):
+    """A petition (phản ánh, kiến nghị) an applicant filed about a dossier, answered and closed by staff."""
+
+    dossier = ForeignKeyField(Dossier, backref="petitions", on_delete="CASCADE")
+    text = TextField()
+    submitted_at = AwareDateTimeField(default=now)
+    due_at = AwareDateTimeField(index=True)
+    answer = TextField(default="")
+    answered_at = AwareDateTimeField(null=True, index=True)
+    answered_by = ForeignKeyField(User, null=True, backref="petitions_answered", on_delete="RESTRICT")
 class IntakeKey(BaseModel):
     """The one-time key of a rendered counter form, stored with the dossier it made: a second
     submit of the same form (double-click, retry) finds the first dossier instead of making another."""
@@ -324,6 +401,31 @@ class IdempotencyKey(BaseModel):
         indexes = ((("token", "key"), True),)
 
 
+# --- Signatures ---------------------------------------------------------------------------
+
+class TrustRoot(BaseModel):
+    """A root certificate the admin installed: signatures chaining to it are reported as trusted."""
+
+    fingerprint = CharField(unique=True)  # SHA-256 of the DER, hex
+    subject = CharField()
+    pem = TextField()
+    not_after = AwareDateTimeField()
+    added_at = AwareDateTimeField(default=now)
+    added_by = CharField()
+
+
+class SignerCertificate(BaseModel):
+    """A certificate registered for an official: uploads signed on the official's own PC must carry it."""
+
+    user = ForeignKeyField(User, backref="signer_certificates", on_delete="RESTRICT")
+    fingerprint = CharField(unique=True)  # SHA-256 of the DER, hex
+    subject = CharField()
+    pem = TextField()
+    not_after = AwareDateTimeField()
+    added_at = AwareDateTimeField(default=now)
+    added_by = CharField()
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 class AuditEvent(BaseModel):
@@ -345,5 +447,6 @@ MODELS = [
     Office, CalendarOverride, Unit, User, LoginThrottle, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
     StoredFile, DailySequence, YearlySequence, Dossier, DossierToken, DossierComponent, DossierFee,
-    IntakeKey, IdempotencyKey, AuditEvent,
+    IntakeKey, IdempotencyKey, StatusEvent, ChecklistItem, DossierCheck, Rating, Petition, TrustRoot,
+    SignerCertificate, AuditEvent,
 ]

@@ -23,6 +23,7 @@ MESSAGES = {
     "hours_order": N_("Office hours must go in order: morning start < morning end < afternoon start < afternoon end."),
     "upload_mb": N_("Enter a whole number of megabytes between 1 and 200."),
     "url": N_("The address must start with http:// or https://."),
+    "extensions": N_("Enter a whole number from 0 to 5."),
     "day": N_("Enter a valid date."),
     "hotline": N_("Write the hotline with digits, for example 0243 123 4567."),
     "too_long": N_("At most 200 characters."),
@@ -35,7 +36,7 @@ def _context(form=None, errors=None, override_form=None, override_errors=None):
         "office": office,
         "form": form if form is not None else {k: getattr(office, k) for k in (
             "agency_id", *office_service.TEXT_FIELDS, *office_service.HOUR_FIELDS, "max_upload_mb",
-            "receipt_two_copies")},
+            "max_extensions", "receipt_two_copies")},
         "errors": {k: _(MESSAGES[v]) for k, v in (errors or {}).items()},
         "overrides": CalendarOverride.select().order_by(CalendarOverride.day.desc()),
         "override_form": override_form or {},

@@ -10,7 +10,7 @@ from flask_babel import force_locale, gettext
 from blueprints.api_input import Invalid, as_text, components, parse_time
 from blueprints.public import public_status
 from models import Procedure, now
-from services import accounts, catalog, fees, idempotency, intake, payments
+from services import accounts, catalog, fees, history, idempotency, intake, payments, verification
 from services import office as office_service
 from services.text import N_
 
@@ -142,24 +142,8 @@ def _created(dossier) -> tuple[int, dict]:
     }
 
 
-@bp.post("/dossiers")
-def create_dossier():
-    token = _token()
-    if token is None:
-        return error(401, N_("A valid API token is required (Authorization: Bearer <token>)."))
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not idempotency.valid_key(key):
-        return error(400, N_("Idempotency-Key must be 1 to 255 visible characters."))
-    print_ = idempotency.fingerprint(request.get_data(cache=True))
-    try:
-        first = idempotency.stored(token, key, print_) if key else None
-    except idempotency.KeyReused:
-        return error(422, N_("This Idempotency-Key was already used for a different request."))
-    if first is not None:
-        return jsonify(first[1]), first[0]
-    body = _json_object()
-    if body is None:
-        return error(400, N_("The request body must be a JSON object."))
+def _dossier_data(body: dict, office) -> tuple[intake.IntakeData | None, dict]:
+    """(data, errors) of a JSON dossier; every value's type is checked before any rule."""
     errors: dict[str, str] = {}
     received_at = _received_at(body.get("received_at"), errors)
     channel = _channel(body.get("channel"), errors)
@@ -180,14 +164,37 @@ def create_dossier():
         except Invalid as exc:
             errors[name] = exc.message
     request_data = intake.validate_request(request_form, errors)
-    office = office_service.get_office()
     received = components(body.get("components"), version, office.max_upload_mb, errors)
     if received:
         intake.check_components(received, "", office.max_upload_mb * 1024 * 1024, errors)
     if errors:
+        return None, errors
+    return intake.IntakeData(version=version, channel=channel, received_at=received_at,
+                             components=received, **applicant, **request_data), {}
+
+
+@bp.post("/dossiers")
+def create_dossier():
+    token = _token()
+    if token is None:
+        return error(401, N_("A valid API token is required (Authorization: Bearer <token>)."))
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not idempotency.valid_key(key):
+        return error(400, N_("Idempotency-Key must be 1 to 255 visible characters."))
+    print_ = idempotency.fingerprint(request.get_data(cache=True))
+    try:
+        first = idempotency.stored(token, key, print_) if key else None
+    except idempotency.KeyReused:
+        return error(422, N_("This Idempotency-Key was already used for a different request."))
+    if first is not None:
+        return jsonify(first[1]), first[0]
+    body = _json_object()
+    if body is None:
+        return error(400, N_("The request body must be a JSON object."))
+    office = office_service.get_office()
+    data, errors = _dossier_data(body, office)
+    if errors:
         return error(422, N_("The dossier has invalid fields."), errors, mb=office.max_upload_mb)
-    data = intake.IntakeData(version=version, channel=channel, received_at=received_at,
-                             components=received, **applicant, **request_data)
 
     def create():
         return intake.receive(data, office_service.calendar(office), office.agency_id,
@@ -208,7 +215,7 @@ def dossier(code):
     found = intake.find(code)
     if found is None:
         return error(404, N_("No dossier has the code %(code)s."), code=code)
-    return jsonify(public_status(found))
+    return jsonify({**public_status(found), **history.public(found)})
 
 
 def _fee_lines_json(dossier) -> dict:
@@ -283,3 +290,17 @@ def payments_of(code):
     if found is None:
         return error(404, N_("No dossier has the code %(code)s."), code=code)
     return jsonify(_fee_lines_json(found))
+
+
+@bp.post("/verify")
+def verify():
+    """Validate the signatures of an uploaded PDF (multipart field ``file``); no login needed."""
+    from blueprints.verify import MESSAGES, read_upload
+
+    data, _name, problem = read_upload()
+    if not problem:
+        try:
+            return jsonify(verification.verify_pdf(data, verification.installed_roots()).as_json())
+        except verification.NotAPdf:
+            problem = "not_pdf"
+    return error(413 if problem == "too_large" else 422, MESSAGES[problem])

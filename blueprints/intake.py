@@ -36,14 +36,6 @@ def _quote(version, form) -> dict:
     }
 
 
-def _file_inputs(version, form) -> list[str]:
-    """The names of the form's file inputs: one per paper of the checklist, or one per row of
-    originals for copy certification."""
-    if fees.per_original(list(version.fees)):
-        return [f"orig_file_{i}" for i in range(intake.original_rows(form))]
-    return [f"file_{c.id}" for c in version.components]
-
-
 def _form_context(procedure=None, version=None, form=None, errors=None, form_key=None, kept=None,
                   rejected=None, duplicates=None) -> dict:
     """Everything page.html and its fragments need; built in one place."""
@@ -249,7 +241,7 @@ def receipt(code):
         return render("errors/page.html", "errors/_message.html", 409, code=409, message=_(
             "This online dossier has not been accepted yet. Its receipt can be printed once an officer"
             " accepts it and the appointment is set."))
-    pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier.code))
+    pdf = receipts.receipt_for(dossier, office_service.get_office(), _lookup_url(dossier))
     if request.args.get("print"):
         pdf = counter.print_on_open(pdf)
     return Response(pdf, mimetype="application/pdf", headers={
@@ -267,8 +259,11 @@ def scan(code, position):
     return Response(data, mimetype=comp.file.mime, headers={"Content-Disposition": "inline"})
 
 
-def _lookup_url(code: str) -> str:
+def _lookup_url(dossier) -> str:
+    """The receipt's QR link: the citizen's page with the dossier's secret (else the public lookup)."""
+    endpoint, args = (("citizen.dossier", {"code": dossier.code, "secret": dossier.secret}) if dossier.secret
+                      else ("public.lookup", {"code": dossier.code}))
     base = office_service.get_office().public_base_url.rstrip("/")
     if base:
-        return base + url_for("public.lookup", code=code)
-    return url_for("public.lookup", code=code, _external=True)
+        return base + url_for(endpoint, **args)
+    return url_for(endpoint, **args, _external=True)

@@ -30,11 +30,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog.view": frozenset(ROLES),
     "office.edit": frozenset({"admin"}),
     "audit.view": frozenset({"admin", "inspector"}),
+    # processing steps (services.transitions names one of these for each action)
+    "dossier.accept": frozenset({"admin", "leader", "intake"}),
+    "dossier.process": frozenset({"admin", "leader", "specialist"}),
+    "dossier.supplement": frozenset({"admin", "leader", "intake", "specialist"}),
+    "dossier.counter": frozenset({"admin", "intake"}),
+    "dossier.extend": frozenset({"admin", "leader"}),
+    "dossier.assign": frozenset({"admin", "leader", "specialist"}),
+    "dossier.check": frozenset({"admin", "leader", "intake", "specialist"}),
+    "checklist.edit": frozenset({"admin", "leader"}),
+    "petition.answer": frozenset({"admin", "leader"}),
     "fee.collect": frozenset({"admin", "intake"}),  # record cash taken at the counter
     "cash.statement": frozenset({"admin", "leader", "intake"}),  # one's own daily cash statement
     "cash.statement.all": frozenset({"admin", "leader"}),  # every officer's
     "user.manage": frozenset({"admin"}),
     "token.manage": frozenset({"admin"}),
+    "document.sign": frozenset({"leader"}),
 }
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")

@@ -17,7 +17,7 @@ from peewee import JOIN, SQL, Case, Tuple, fn
 
 from models import Dossier, DossierToken, Procedure, ProcedureVersion, User
 from services.calendar import VN_TZ
-from services.text import N_, fold, nfc
+from services.text import N_, SURROGATES, fold, nfc
 
 PAGE_SIZE = 50
 OPEN_STATUSES = (1, 2, 4, 5, 6)  # not refused (3), withdrawn (7), stopped (8), settled (9), returned (10)
@@ -55,7 +55,7 @@ def index_dossier(dossier: Dossier) -> None:
 
 def search_words(text: str) -> list[tuple[str, bool]]:
     """What was typed, as (folded word, exact) pairs; a phone typed with spaces is one number."""
-    text = fold(nfc(text)[:MAX_QUERY])
+    text = fold(nfc(SURROGATES.sub(" ", text[:MAX_QUERY])))
     if NUMBER.fullmatch(text) and not CODE_TAIL.fullmatch(text.strip()) and sum(ch.isdigit() for ch in text) >= 6:
         digits = re.sub(r"\D", "", text)
         if text.startswith("+84"):

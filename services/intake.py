@@ -11,12 +11,11 @@ from models import (
     Dossier,
     DossierComponent,
     DossierFee,
-    Fee,
     Procedure,
     ProcedureVersion,
     YearlySequence,
 )
-from services import audit, catalog, dossiers, fees, identity, storage
+from services import audit, catalog, dossiers, fees, history, identity, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
 from services.text import N_, fold, nfc, search_words
@@ -330,6 +329,7 @@ def receive(data: IntakeData, calendar: WorkCalendar, agency_id: str, data_dir: 
                 digitised=stored is not None)
         for line in lines:  # amount None: not known yet
             DossierFee.create(dossier=dossier, name=line.name, amount=line.amount)
+        history.record_receipt(dossier, calendar, actor, user)
         audit.record(actor, "dossier.receive", "dossier", code, None, {
             "procedure": data.version.procedure.code, "version": data.version.version,
             "channel": data.channel, "status": dossier.status,
@@ -364,15 +364,11 @@ def find(code: str) -> Dossier | None:
 
 
 def most_components() -> int:
-    """The longest checklist of any procedure version: how many scans one counter form can carry
-    (a copy-certification form carries up to MAX_ORIGINALS rows of originals)."""
+    """The longest checklist of any procedure version: how many scans one counter form can carry."""
     from peewee import fn
 
     counts = Component.select(fn.COUNT(Component.id).alias("n")).group_by(Component.version)
-    longest = Component.select(fn.MAX(counts.c.n)).from_(counts).scalar() or 1
-    if Fee.select().where(Fee.kind == "copy_pages").exists():
-        longest = max(longest, MAX_ORIGINALS)
-    return longest
+    return Component.select(fn.MAX(counts.c.n)).from_(counts).scalar() or 1
 
 
 def most_scan_inputs() -> int:
@@ -388,7 +384,7 @@ def procedure_for(code: str, on: dt.date) -> tuple[Procedure | None, ProcedureVe
 
 
 ORIGINAL_ROWS = 3  # blank rows of originals shown at first, and added by "add rows"
-MAX_ORIGINALS = 30
+MAX_ORIGINALS = 60
 
 
 def original_rows(form) -> int:

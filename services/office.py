@@ -66,6 +66,12 @@ def validate_settings(form) -> tuple[dict, dict]:
             raise ValueError
     except ValueError:
         errors["max_upload_mb"] = "upload_mb"
+    try:
+        data["max_extensions"] = int(form.get("max_extensions", "1") or "1")
+        if not 0 <= data["max_extensions"] <= 5:
+            raise ValueError
+    except ValueError:
+        errors["max_extensions"] = "extensions"
     if data["hotline"] and not HOTLINE.match(data["hotline"]):
         errors["hotline"] = "hotline"
     for f in TEXT_FIELDS:

@@ -6,9 +6,11 @@ through the translation catalog, so nothing can come out untranslated.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
@@ -117,13 +119,25 @@ def _components_table(components: list) -> Table:
     return table
 
 
+def url_lines(url: str, width: float, font: str, size: float) -> list[str]:
+    """The address in lines of at most ``width`` points, broken only after a "/" so that the dossier
+    code (a path segment) is never broken; a segment wider than a line stands alone."""
+    lines: list[str] = []
+    for part in re.findall(r"[^/]*/|[^/]+$", url):
+        if lines and pdfmetrics.stringWidth(lines[-1] + part, font, size) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return lines
+
+
 def _qr_block(url: str, width: float) -> list[Flowable]:
-    """The QR code, a caption of at least 8 pt, and the address: it breaks only before the dossier
-    code (its last part), never inside the code."""
+    """The QR code, a caption of at least 8 pt, and the address, never broken inside a path segment."""
     s = styles()
-    head, _, code = url.rpartition("/")
-    return [qr_drawing(url), Paragraph("Quét mã để tra cứu tình trạng hồ sơ", s["small"]),
-            Paragraph(esc(head + "/"), s["url"]), Paragraph(esc(code), s["url_code"])]
+    style = s["url_code"]
+    lines = url_lines(url, width - 4 * mm, style.fontName, style.fontSize)
+    return [qr_drawing(url), Paragraph("Quét mã để tra cứu tình trạng hồ sơ", s["small"])] + \
+        [Paragraph(esc(line), style) for line in lines]
 
 
 def _copy(dossier: Dossier, office: Office, lookup_url: str, copy_label: str | None) -> list[Flowable]:

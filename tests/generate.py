@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import random
 import sqlite3
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 SURNAMES = (("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 5), ("Phan", 4.5),
             ("Vũ", 3.9), ("Đặng", 2.1), ("Bùi", 2), ("Đỗ", 1.4), ("Hồ", 1.3), ("Ngô", 1.3),
@@ -113,10 +115,13 @@ def _appointment(received: dt.datetime, kind: str, value: int) -> dt.datetime:
 
 def generate(db_path: Path, count: int, seed: int = 2026, today: dt.date | None = None) -> float:
     """Create ``db_path`` with ``count`` dossiers. Returns the seconds it took."""
+    from models import Dossier
     from services import dossiers, fees
     from services.text import fold
 
     started = time.perf_counter()
+    folded = functools.lru_cache(maxsize=None)(fold)  # names repeat: fold each once
+    name_tokens = functools.lru_cache(maxsize=None)(lambda name: dossiers.tokens_for("", name, "", ""))
     if db_path.exists():
         db_path.unlink()
     _setup(db_path)
@@ -130,9 +135,11 @@ def generate(db_path: Path, count: int, seed: int = 2026, today: dt.date | None 
     versions = {code: (vid, kind, value) for vid, code, kind, value in con.execute(
         "SELECT v.id, p.code, v.time_limit_kind, v.time_limit_value FROM procedure_version v "
         "JOIN procedure p ON p.id = v.procedure_id")}
-    fee_rules = {}
-    for vid, kind, amount in con.execute("SELECT version_id, kind, amount FROM fee"):
-        fee_rules.setdefault(vid, []).append((kind, amount))
+    fee_rules: dict[int, list[SimpleNamespace]] = {}
+    for vid, name, kind, amount, online_percent in con.execute(
+            "SELECT version_id, name, kind, amount, online_percent FROM fee ORDER BY id"):
+        fee_rules.setdefault(vid, []).append(SimpleNamespace(name=name, kind=kind, amount=amount,
+                                                             online_percent=online_percent))
     officers = [uid for (uid,) in con.execute(
         "SELECT id FROM user WHERE role = 'intake' ORDER BY id")]
     codes = list(PROCEDURE_WEIGHTS)
@@ -152,12 +159,16 @@ def generate(db_path: Path, count: int, seed: int = 2026, today: dt.date | None 
     per_day = [0] * len(days)
     for _ in range(count):  # more dossiers on recent days (the service grows), never all on one day
         per_day[min(len(days) - 1, int(len(days) * rng.random() ** 0.8))] += 1
-    dossier_sql = ("INSERT INTO dossier (id, code, version_id, channel, status, received_at, appointment_at, "
-                   "applicant_type, applicant_name, id_number, phone, address, email, search_key, pages, "
-                   "copies, fee_total, missing_scan_reason, received_by_id, created_at, id_kind, representative_name, "
-                   "representative_id_kind, representative_id_number, request_subject, delivery_method, "
-                   "delivery_address) "
-                   "VALUES (?,?,?,?,?,?,?,1,?,?,?,?,'',?,?,?,?,'',?,?,'personal','','','','','counter','')")
+    given = ("id", "code", "version_id", "channel", "status", "received_at", "appointment_at",
+             "applicant_type", "applicant_name", "id_number", "phone", "address", "search_key", "pages", "copies",
+             "fee_total", "received_by_id", "created_at", "register_book", "register_number")
+    # every other column gets the model's default, so new columns need no change here
+    defaults = [(f.column_name, f.db_value(f.default)) for f in Dossier._meta.sorted_fields
+                if f.column_name not in given and f.default is not None and not callable(f.default)]
+    columns = list(given) + [c for c, _ in defaults]
+    dossier_sql = f"INSERT INTO dossier ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    extra = tuple(v for _, v in defaults)
+    register: dict[int, int] = {}
     rows, tokens, sequences, next_id = [], [], [], 1
     now = dt.datetime.now(VN)
     con.execute("BEGIN")
@@ -183,20 +194,22 @@ def generate(db_path: Path, count: int, seed: int = 2026, today: dt.date | None 
             if channel == 2 and status == 2 and rng.random() < 0.3:
                 status = 1
             pages, copies = (rng.randint(1, 6), rng.randint(1, 4)) if proc == "2.000815" else (0, 0)
-            fee = 0
-            for fee_kind, amount in fee_rules.get(vid, ()):
-                fee += (amount if fee_kind == "fixed" else amount * max(copies, 1) if fee_kind == "per_copy"
-                        else fees.copy_certification_fee(pages) * copies)
+            fee = fees.total(fees.fee_lines(fee_rules.get(vid, ()), [SimpleNamespace(pages=pages, copies=copies)],
+                                            channel, copies or 1))
             name = _name(rng, surnames, surname_weights)
             id_number = _id_number(rng, day.year)
             phone = rng.choice(MOBILE) + f"{rng.randint(0, 9_999_999):07d}"
             address = f"Số {rng.randint(1, 200)} {rng.choice(STREETS)}, Hà Đông"
             received_iso = received.isoformat(timespec="seconds")
+            register[day.year] = register.get(day.year, 0) + 1
             rows.append((next_id, code, vid, channel, status, received_iso,
-                         None if status == 1 else appointment.isoformat(timespec="seconds"), name, id_number, phone, address,
-                         fold(f"{code} {name} {id_number} {phone}"), pages, copies, fee,
-                         rng.choice(officers) if channel == 1 else None, received_iso))
-            tokens.extend((t, next_id) for t in dossiers.tokens_for(code, name, id_number, phone))
+                         None if status == 1 else appointment.isoformat(timespec="seconds"),
+                         1, name, id_number, phone, address,
+                         f"{code.lower()} {folded(name)} {id_number} {phone}", pages, copies, fee,
+                         rng.choice(officers) if channel == 1 else None, received_iso,
+                         day.year, register[day.year]) + extra)
+            tokens.extend((t, next_id) for t in dossiers.tokens_for(code, "", id_number, phone))
+            tokens.extend((t, next_id) for t in name_tokens(name))
             next_id += 1
         sequences.append((agency, day.isoformat(), n))
         if len(rows) >= CHUNK:

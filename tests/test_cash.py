@@ -148,3 +148,14 @@ def test_an_empty_day(login):
     assert "Không có khoản thu tiền mặt nào trong ngày này." in html
     pdf = session.get("/payments/cash.pdf?day=2026-11-24").data
     assert "Không đồng" in _text(pdf)
+
+
+def test_xlsx_text_is_never_a_formula(ctx):
+    line = cash.CashLine(at(9, 0), "000.00.01.H26-261125-0001", '=HYPERLINK("http://x","y")', "Chứng thực",
+                         "=1+2", "@SUM(A1)", 10000)
+    st = cash.Statement(DAY, "=cmd", "intake", [line])
+    from models import Office
+    sheet = load_workbook(io.BytesIO(cash.statement_xlsx(st, Office()))).active
+    cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    assert cells['=HYPERLINK("http://x","y")'] == "s" and cells["@SUM(A1)"] == "s"
+    assert all(kind != "f" for kind in cells.values())

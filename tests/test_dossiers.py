@@ -247,3 +247,19 @@ def test_code_in_any_case_and_with_spaces(client, listed):
     assert client.get(f"/lookup/{code.lower()}").status_code == 200
     assert client.get(f"/lookup/%20{code.lower()}%20").status_code == 200
     assert client.get(f"/api/v1/dossiers/{code.lower()}").get_json()["code"] == code
+
+
+def test_an_online_dossier_awaiting_acceptance_is_listed_never_overdue(login, app):
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        online = _receive("Phan Thị Mai", "001196000222", "0988000111", "2.000884", 2,
+                          dt.datetime(2026, 11, 2, 9, 0, tzinfo=VN_TZ))
+        assert online.status == 1 and online.appointment_at is None
+        assert _names(Filters(overdue=True)) == []
+        assert _names(Filters(status=1)) == ["Phan Thị Mai"]
+        totals = dossiers.totals(Filters(), AT)
+        assert (totals.count, totals.overdue) == (1, 0)
+        db.close()
+    html = login("leader").get("/dossiers").get_data(as_text=True)
+    row = html.split("Phan Thị Mai")[0].rsplit("<tr>", 1)[1] + html.split("Phan Thị Mai")[1].split("</tr>")[0]
+    assert "—" in row and "Mới đăng ký" in row and "Quá hạn" not in row

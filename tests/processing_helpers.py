@@ -1,0 +1,54 @@
+"""Builders for processing tests: dossiers received at a fixed clock, steps performed at fixed clocks."""
+from __future__ import annotations
+
+import datetime as dt
+
+from models import User
+from services import intake, office, transitions
+from services.calendar import VN_TZ
+from tests.conftest import APPLICANT
+
+
+def at(text: str) -> dt.datetime:
+    """'2026-11-16 08:00' in Vietnam time."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=VN_TZ)
+
+
+def receive(app, procedure: str, when: str, channel: int = 1, user: str | None = "intake"):
+    moment = at(when)
+    _, version = intake.procedure_for(procedure, moment.date())
+    comps = [intake.ReceivedComponent(c.name, 1, 0, c.id) for c in version.components]
+    data = intake.IntakeData(version=version, channel=channel, received_at=moment, components=comps,
+                             missing_scan_reason="test", **intake.validate_applicant(APPLICANT, {}))
+    officer = User.get(User.username == user) if user else None
+    return intake.receive(data, office.calendar(), "000.00.01.H26", app.config["DATA_DIR"], "test",
+                          user=officer)
+
+
+def step(code: str, action: str, when: str | None = None, by: str = "admin", reason: str = "",
+         appointment: str | None = None, **details):
+    data = transitions.EventInput(action, at=at(when) if when else None, reason=reason,
+                                  appointment=at(appointment) if appointment else None, details=details)
+    settings = office.get_office()
+    return transitions.perform(code, data, User.get(User.username == by), office.calendar(),
+                               settings.max_extensions)
+
+
+class using:
+    """`with using(app):` an app context with an open connection, closed again so that HTTP requests
+    made afterwards get their own context (Flask-Login caches the user on the app context)."""
+
+    def __init__(self, app):
+        self.context = app.app_context()
+
+    def __enter__(self):
+        from models import db
+
+        self.context.push()
+        db.connect(reuse_if_open=True)
+
+    def __exit__(self, *exc):
+        from models import db
+
+        db.close()
+        self.context.pop()
