@@ -45,7 +45,7 @@ def install(app) -> None:
         if exc.code == 413:
             from services.office import get_office
             params["mb"] = get_office().max_upload_mb
-        return _page(exc.code or 500, _(MESSAGES.get(exc.code, MESSAGES[400]), **params))
+        return _page(exc.code or 500, _(MESSAGES.get(exc.code, MESSAGES[400]), **params), **params)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -53,10 +53,10 @@ def install(app) -> None:
         return _page(500, _(MESSAGES[500]))
 
 
-def _page(status: int, message: str):
+def _page(status: int, message: str, **params):
     if request.path.startswith("/api/"):
         from blueprints.api import error
-        return error(status, MESSAGES.get(status, MESSAGES[400]))
+        return error(status, MESSAGES.get(status, MESSAGES[400]), **params)
     return render("errors/page.html", "errors/_message.html", status, code=status, message=message)
 
 

@@ -307,7 +307,7 @@ def test_oversized_request_gets_a_clear_message_and_saves_nothing(login, app):
 
     with app.app_context():
         office.update_settings({"max_upload_mb": 1}, "test")
-        assert intake.most_scan_inputs() == 60  # 60 rows of originals at most
+        assert intake.most_scan_inputs() == intake.MAX_ORIGINALS  # rows of originals outnumber any checklist
     # 2.000884 has two papers: two scans of 1 MB, plus 2 MB for the text
     limit = 2 * 1024 * 1024 + 2 * 1024 * 1024
     session = login("intake")
