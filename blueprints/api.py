@@ -167,6 +167,8 @@ def _dossier_data(body: dict, office) -> tuple[intake.IntakeData | None, dict]:
     received = components(body.get("components"), version, office.max_upload_mb, errors)
     if received:
         intake.check_components(received, "", office.max_upload_mb * 1024 * 1024, errors)
+    if version is not None and fees.per_original(list(version.fees)):
+        intake.check_originals(received, errors)  # priced per original: never 0 đ for lack of pages
     if errors:
         return None, errors
     return intake.IntakeData(version=version, channel=channel, received_at=received_at,

@@ -143,6 +143,16 @@ def test_online_copy_certification_is_priced_per_original(client, token, clock):
         (3, 2), (1, 1), (250, 1)]
 
 
+@pytest.mark.parametrize("counts", [{}, {"pages": 0, "copies": 2}, {"pages": 3, "copies": 0}])
+def test_online_copy_certification_without_pages_or_copies_is_refused(client, token, clock, counts):
+    components = [dict({"name": "Bằng tốt nghiệp", "file_name": "a.pdf", "content_base64": PDF64}, **counts)]
+    response = client.post("/api/v1/dossiers", json=_body(procedure="2.000815", components=components),
+                           headers=_auth(token))
+    assert response.status_code == 422  # never a copy certification priced at 0 đ
+    assert "1 trở lên" in response.get_json()["error"]["fields"]["components[0]"]
+    assert Dossier.select().count() == 0
+
+
 def test_code_in_any_letter_case(client, token, clock):
     code = client.post("/api/v1/dossiers", json=_body(), headers=_auth(token)).get_json()["code"]
     assert code == "000.00.01.H26-261120-0001"
