@@ -1,7 +1,7 @@
 """HTTP areas. Shared here: the htmx extension and the one helper that picks page or fragment."""
 from __future__ import annotations
 
-from flask import make_response, render_template
+from flask import abort, make_response, render_template
 from flask_htmx import HTMX
 
 htmx = HTMX()
@@ -16,3 +16,13 @@ def render(page: str, fragment: str, status: int = 200, **context):
     response = make_response(render_template(fragment if wants_fragment() else page, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def dossier_or_404(code: str):
+    """The dossier with this code (any letter case, spaces ignored), or a 404 page."""
+    from services import intake
+
+    dossier = intake.find(code)
+    if dossier is None:
+        abort(404)
+    return dossier

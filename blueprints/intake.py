@@ -5,7 +5,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import render
+from blueprints import dossier_or_404, render
 from blueprints.auth import requires
 from models import Dossier, now
 from services import catalog, counter, dossiers, fees, identity, intake, receipts, storage
@@ -216,17 +216,11 @@ def today():
                   channels=intake.CHANNELS)
 
 
-def _dossier(code: str) -> Dossier:
-    dossier = intake.find(code)
-    if dossier is None:
-        abort(404)
-    return dossier
-
 
 @bp.get("/<code>")
 @requires("dossier.view")
 def show(code):
-    dossier = _dossier(code)
+    dossier = dossier_or_404(code)
     return render("intake/show.html", "intake/_dossier.html", dossier=dossier, just_saved=bool(request.args.get("saved")),
                   components=list(dossier.components.order_by(dossier.components.model.position)),
                   fee_lines=list(dossier.fee_lines), statuses=intake.STATUSES,
@@ -236,7 +230,7 @@ def show(code):
 @bp.get("/<code>/receipt.pdf")
 @requires("dossier.view")
 def receipt(code):
-    dossier = _dossier(code)
+    dossier = dossier_or_404(code)
     if not receipts.printable(dossier):  # an online dossier: the receipt comes with its acceptance
         return render("errors/page.html", "errors/_message.html", 409, code=409, message=_(
             "This online dossier has not been accepted yet. Its receipt can be printed once an officer"
@@ -251,7 +245,7 @@ def receipt(code):
 @bp.get("/<code>/files/<int:position>")
 @requires("dossier.view")
 def scan(code, position):
-    dossier = _dossier(code)
+    dossier = dossier_or_404(code)
     comp = dossier.components.where(dossier.components.model.position == position).first()
     if comp is None or comp.file is None:
         abort(404)

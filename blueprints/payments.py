@@ -8,10 +8,10 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import render, wants_fragment
+from blueprints import dossier_or_404, render, wants_fragment
 from blueprints.auth import requires
 from models import User, now
-from services import accounts, cash, intake, payments
+from services import accounts, cash, payments
 from services import office as office_service
 from services.text import N_, fold, thousands
 
@@ -24,17 +24,11 @@ def _helpers():
             "unpaid_fees": payments.unpaid}
 
 
-def _dossier(code: str):
-    dossier = intake.find(code)
-    if dossier is None:
-        abort(404)
-    return dossier
-
 
 @bp.post("/<code>")
 @requires("fee.collect")
 def collect(code):
-    dossier = _dossier(code)
+    dossier = dossier_or_404(code)
     ids = [int(v) for v in request.form.getlist("line") if v.isdigit()]
     try:
         if not ids:

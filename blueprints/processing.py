@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from blueprints import render, wants_fragment
+from blueprints import dossier_or_404, render, wants_fragment
 from blueprints.auth import requires
 from models import ChecklistItem, Dossier, DossierCheck, Procedure, StatusEvent, Unit, User, now
 from services import (
@@ -108,12 +108,6 @@ def _officers():
                 .order_by(User.full_name))
 
 
-def _dossier(code: str) -> Dossier:
-    dossier = intake.find(code)
-    if dossier is None:
-        abort(404)
-    return dossier
-
 
 def _transition(dossier: Dossier, action: str) -> transitions.Transition:
     transition = transitions.TRANSITIONS.get(action)
@@ -186,7 +180,7 @@ def _translated(errors: dict) -> dict:
 @bp.get("/<code>/step/<action>")
 @requires("dossier.view")
 def step_form(code, action):
-    dossier = _dossier(code)
+    dossier = dossier_or_404(code)
     transition = _transition(dossier, action)
     return render("processing/step.html", "processing/_panel.html",
                   p=panel_context(dossier, transition.action))
@@ -195,7 +189,7 @@ def step_form(code, action):
 @bp.post("/<code>/step/<action>")
 @requires("dossier.view")
 def step(code, action):
-    dossier = _dossier(code)
+    dossier = dossier_or_404(code)
     transition = _transition(dossier, action)
     data, errors = validate_step(transition, request.form)
     if data is not None:
@@ -252,7 +246,7 @@ def _pdf(data: bytes, filename: str, mimetype: str = "application/pdf") -> Respo
 @bp.get("/<code>/form/<int:number>.pdf")
 @requires("dossier.view")
 def form_pdf(code, number):
-    dossier = _dossier(code)
+    dossier = dossier_or_404(code)
     office = office_service.get_office()
     try:
         if number == 6:
@@ -314,7 +308,7 @@ def register_file(fmt):
 @bp.post("/<code>/check/<int:check_id>")
 @requires("dossier.check")
 def check(code, check_id):
-    dossier = _dossier(code)
+    dossier = dossier_or_404(code)
     item = DossierCheck.get_or_none((DossierCheck.id == check_id) & (DossierCheck.dossier == dossier))
     if item is None:
         abort(404)
@@ -366,7 +360,7 @@ def checklist_save(code):
 @bp.post("/<code>/assign")
 @requires("dossier.assign")
 def assign(code):
-    dossier = _dossier(code)
+    dossier = dossier_or_404(code)
     officer_id = intake.whole_number(request.form.get("officer"))
     officer = User.get_or_none(User.id == officer_id) if officer_id else None
     try:
@@ -411,7 +405,7 @@ def petition_answer(petition_id):
 @bp.post("/<code>/delay-report")
 @requires("dossier.process")
 def delay_report(code):
-    dossier = _dossier(code)
+    dossier = dossier_or_404(code)
     try:
         deadlines.report_delay(dossier.code, request.form.get("cause", ""), request.form.get("remedy", ""),
                                current_user)
