@@ -44,6 +44,7 @@ def install(app) -> Limiter:
     # One limiter (and one in-memory store) per application: counts never leak between apps.
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", headers_enabled=True,
                       strategy="moving-window")
+    app.extensions["lookup_limiter"] = limiter  # held here: turned off, the limiter keeps no other reference
     for endpoint in RATE_LIMITED_ENDPOINTS:
         view = app.view_functions.get(endpoint)
         if view is not None:

@@ -113,6 +113,19 @@ def test_the_public_lookup_is_rate_limited_per_address(app, with_dossier):  # no
     assert client.get(f"/lookup/{CODE}", environ_base={"REMOTE_ADDR": "10.0.0.6"}).status_code == 200
 
 
+def test_lookups_work_with_the_rate_limit_turned_off(app, with_dossier):  # noqa: F811
+    import gc
+
+    from app import create_app
+
+    unlimited = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "DATA_DIR", "SECRET_KEY")},
+                            "TESTING": True, "RATELIMIT_ENABLED": False})
+    gc.collect()  # the limiter must be held by the app, not only by a weak reference
+    client = unlimited.test_client()
+    assert [client.get(f"/lookup/{CODE}").status_code for _ in range(31)] == [200] * 31
+    assert client.get(f"/api/v1/dossiers/{CODE}").status_code == 200
+
+
 def test_the_api_status_is_rate_limited_with_a_json_answer(app, with_dossier):  # noqa: F811
     app.config["LOOKUP_RATE_LIMIT"] = "3 per minute"
     client = app.test_client()
