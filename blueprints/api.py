@@ -44,6 +44,17 @@ def _token():
     return accounts.token_for(header[7:].strip()) if header.startswith("Bearer ") else None
 
 
+def _token_and_dossier(code: str):
+    """(token, dossier, None), or (…, …, the JSON error) when the token or the dossier is missing."""
+    token = _token()
+    if token is None:
+        return None, None, error(401, N_("A valid API token is required (Authorization: Bearer <token>)."))
+    found = intake.find(code)
+    if found is None:
+        return token, None, error(404, N_("No dossier has the code %(code)s."), code=code)
+    return token, found, None
+
+
 def _json_object() -> dict | None:
     """The request body as a JSON object, or None (not JSON, nested too deep, not an object)."""
     try:
@@ -246,12 +257,9 @@ def _payment_lines(value, dossier, errors: dict) -> list[int] | None:
 
 @bp.post("/dossiers/<code>/payments")
 def pay(code):
-    token = _token()
-    if token is None:
-        return error(401, N_("A valid API token is required (Authorization: Bearer <token>)."))
-    found = intake.find(code)
-    if found is None:
-        return error(404, N_("No dossier has the code %(code)s."), code=code)
+    token, found, refusal = _token_and_dossier(code)
+    if refusal:
+        return refusal
     body = _json_object()
     if body is None:
         return error(400, N_("The request body must be a JSON object."))
@@ -285,12 +293,9 @@ def pay(code):
 
 @bp.get("/dossiers/<code>/payments")
 def payments_of(code):
-    token = _token()
-    if token is None:
-        return error(401, N_("A valid API token is required (Authorization: Bearer <token>)."))
-    found = intake.find(code)
-    if found is None:
-        return error(404, N_("No dossier has the code %(code)s."), code=code)
+    token, found, refusal = _token_and_dossier(code)
+    if refusal:
+        return refusal
     return jsonify(_fee_lines_json(found))
 
 
