@@ -12,6 +12,7 @@ from blueprints.auth import messages, requires
 from models import ApiToken, CalendarOverride, User, now
 from services import accounts, throttle
 from services import office as office_service
+from services.calendar import parse_day
 from services.text import N_, nfc
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -63,7 +64,7 @@ def office():
 def add_override():
     form = request.form
     try:
-        day = dt.date.fromisoformat(form.get("day", ""))
+        day = parse_day(form.get("day", ""))
     except ValueError:
         return render_template("admin/office.html", **_context(
             override_form=form, override_errors={"day": "day"})), 422

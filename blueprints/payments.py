@@ -1,7 +1,6 @@
 """Fees at the counter: record cash taken for a dossier; the daily cash statement (page, PDF, XLSX)."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
@@ -13,6 +12,7 @@ from blueprints.auth import requires
 from models import User, now
 from services import accounts, cash, payments
 from services import office as office_service
+from services.calendar import parse_day
 from services.text import N_, fold, thousands
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
@@ -55,7 +55,7 @@ def _statement_request() -> tuple[cash.Statement | None, dict]:
     if username != current_user.username and not see_all:
         abort(403)
     try:
-        day = dt.date.fromisoformat(day_text) if day_text else now().date()
+        day = parse_day(day_text) if day_text else now().date()
     except ValueError:
         context["error"] = _("Enter the day as dd/mm/yyyy.")
         return None, context

@@ -24,7 +24,7 @@ from services import (
     transitions,
 )
 from services import office as office_service
-from services.calendar import VN_TZ
+from services.calendar import VN_TZ, parse_day
 from services.text import N_, nfc
 
 bp = Blueprint("processing", __name__, url_prefix="/processing")
@@ -264,8 +264,8 @@ def _register_range(args) -> tuple[dt.date | None, dt.date | None, str]:
     """(start, end, error) from ?from=YYYY-MM-DD&to=YYYY-MM-DD; today by default."""
     today = now().date()
     try:
-        start = dt.date.fromisoformat(args.get("from") or today.isoformat())
-        end = dt.date.fromisoformat(args.get("to") or start.isoformat())
+        start = parse_day(args.get("from") or today.isoformat())
+        end = parse_day(args.get("to") or start.isoformat())
     except ValueError:
         return None, None, _("Enter valid dates.")
     if end < start:

@@ -17,6 +17,18 @@ MAX_SEARCH_DAYS = 366
 KINDS = ("hours", "working_days", "rule_15")
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # the days an office's records can hold
+
+
+def parse_day(text: str | None) -> dt.date:
+    """A YYYY-MM-DD date typed by a user, between 2000 and 2099; ValueError otherwise (a far date
+    cannot become an aware time in +07:00 and would overflow)."""
+    day = dt.date.fromisoformat((text or "").strip())
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{day} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return day
+
+
 @functools.cache
 def _public_holidays() -> holidays.HolidayBase:
     return holidays.country_holidays("VN", language="vi")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, SQL, Case, Tuple, fn
 
 from models import Dossier, DossierToken, Procedure, ProcedureVersion, User
-from services.calendar import VN_TZ
+from services.calendar import VN_TZ, parse_day
 from services.text import N_, SURROGATES, fold, nfc
 
 PAGE_SIZE = 50
@@ -143,7 +143,7 @@ def parse_filters(args, statuses, channels) -> tuple[Filters, dict[str, str]]:
         value = (args.get(key) or "").strip()
         if value:
             try:
-                setattr(f, attr, dt.date.fromisoformat(value))
+                setattr(f, attr, parse_day(value))
             except ValueError:
                 errors[key] = N_("Enter a date as dd/mm/yyyy.")
     if f.date_from and f.date_to and f.date_from > f.date_to:

@@ -204,3 +204,17 @@ def test_appointment_never_falls_on_the_opening_minute():
     # A day off on the day before the opening minute: Thu 3 Dec 07:30 with Wed 2 Dec off -> Tue 1 Dec 17:00.
     cal = WorkCalendar(days_off=[dt.date(2026, 12, 2)])
     assert cal.not_on_opening(at("2026-12-03 07:30")) == at("2026-12-01 17:00")
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31", "1999-12-31", "2100-01-01", "2026-02-30", "", "abc"])
+def test_a_day_typed_outside_the_records_range_is_refused(text):
+    from services.calendar import parse_day
+
+    with pytest.raises(ValueError):
+        parse_day(text)
+
+
+def test_a_day_typed_inside_the_range():
+    from services.calendar import parse_day
+
+    assert parse_day(" 2026-11-25 ") == dt.date(2026, 11, 25)
