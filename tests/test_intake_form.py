@@ -197,3 +197,10 @@ def test_add_rows_keeps_the_chosen_scans_and_the_save_uses_them(login, app):
         comps = list(Dossier.get().components.order_by(DossierComponent.position))
         assert [(c.name, c.file_name, c.digitised) for c in comps] == [
             ("Giấy khai sinh", "0.pdf", True), ("Bằng tốt nghiệp", "bang.pdf", True)]
+
+
+def test_copy_certification_quote_before_any_original_is_not_free(login):
+    page = login("intake").get("/intake/quote?procedure=2.000815", headers={"HX-Request": "true"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "tính theo số trang và số bản sao của từng bản chính" in text and "Không thu" not in text
