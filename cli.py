@@ -11,6 +11,7 @@ from flask_babel import force_locale, gettext
 from models import User, now
 from services import accounts, audit, catalog, checklists, deadlines, demo, transitions
 from services import office as office_service
+from services import practice as practice_service
 from services.calendar import VN_TZ
 from services.database import apply_migrations
 from services.text import N_
@@ -59,6 +60,37 @@ def _vietnamese(message: str, **params) -> str:
         return gettext(message, **params)
 
 
+def _practice_app(app, fill: bool = True):
+    """A second app on the practice database and folder (exit 2 when they overlap the real ones)."""
+    from app import create_app
+
+    if app.config.get("PRACTICE"):
+        practice = app
+    else:
+        try:
+            practice = create_app({**app.config, "PRACTICE": True})
+        except practice_service.PracticeError as exc:
+            _refuse(exc.message, **exc.params)
+    if fill:
+        _fill_practice(practice)
+    return practice
+
+
+def _fill_practice(practice) -> None:
+    from models import db
+
+    with practice.app_context():
+        db.connect(reuse_if_open=True)
+        try:
+            made = practice_service.prepare(practice.config["DATA_DIR"])
+        finally:
+            db.close()
+    if made:
+        click.echo("practice accounts (username / password / role):")
+        for username, password, role in made:
+            click.echo(f"  {username} / {password} / {role}")
+
+
 def register(app) -> None:
     @app.cli.command("init-db")
     def init_db():
@@ -70,14 +102,30 @@ def register(app) -> None:
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)
-    @click.option("--port", default=8000, show_default=True, type=int)
+    @click.option("--port", default=None, type=int, help="Default 8000; 8001 with --practice.")
     @click.option("--threads", default=8, show_default=True, type=int)
-    def serve(host, port, threads):
+    @click.option("--practice", is_flag=True,
+                  help="Serve the practice copy (instance/practice.db, filled with demo data) for training.")
+    def serve(host, port, threads, practice):
         """Serve the application with waitress."""
         from waitress import serve as waitress_serve
 
+        served = _practice_app(app) if practice else app
+        port = port or (practice_service.DEFAULT_PORT if practice else 8000)
+        if practice:
+            click.echo(f"{practice_service.BANNER}: {served.config['DATABASE_URL']}, {served.config['DATA_DIR']}")
         click.echo(f"serving on http://{host}:{port}")
-        waitress_serve(app, host=host, port=port, threads=threads)
+        waitress_serve(served, host=host, port=port, threads=threads)
+
+    @app.cli.command("practice-reset")
+    def practice_reset():
+        """Put the practice copy back to the demo data (the real database and files are never touched)."""
+        practice = _practice_app(app, fill=False)
+        try:
+            practice_service.erase(practice.config)
+        except practice_service.PracticeError as exc:
+            _refuse(exc.message, **exc.params)
+        _fill_practice(practice)
 
     @app.cli.command("create-user")
     @click.argument("username")

@@ -1,0 +1,22 @@
+"""Practice mode in the web layer: the banner flag for every page and the stamp on every PDF served."""
+from __future__ import annotations
+
+from flask import Flask, Response
+
+from services import practice
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.globals["practice_mode"] = bool(app.config.get("PRACTICE"))
+    if not app.config.get("PRACTICE"):
+        return
+
+    @app.after_request
+    def _stamp_pdf(response: Response) -> Response:
+        """Receipts, forms, scans, signed files: whatever PDF leaves the practice app carries the banner."""
+        if response.mimetype == "application/pdf" and response.status_code == 200:
+            response.direct_passthrough = False
+            response.set_data(practice.stamp(response.get_data()))
+            response.headers.pop("ETag", None)
+            response.headers.pop("Accept-Ranges", None)
+        return response
