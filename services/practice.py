@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import ipaddress
+import math
 import shutil
 import socket
 import sys
@@ -133,6 +134,7 @@ def draw_banner(canvas, width: float, height: float) -> None:
     """The practice banner on one page: a red band across the top, the words again in faint red across
     the middle, and the mark that tells ``stamp`` this file already carries it."""
     from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from services.documents import _fonts
 
@@ -147,8 +149,8 @@ def draw_banner(canvas, width: float, height: float) -> None:
     canvas.setFillColorRGB(*RED)
     canvas.setFillAlpha(0.14)
     canvas.translate(width / 2, height / 2)
-    canvas.rotate(35)
-    size = min(width, height) / 14
+    canvas.rotate(math.degrees(math.atan2(height, width)))  # along the page's diagonal
+    size = 0.7 * math.hypot(width, height) / stringWidth(BANNER, font, 1)
     canvas.setFont(font, size)
     canvas.drawCentredString(0, 0, BANNER)
     canvas.restoreState()
