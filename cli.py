@@ -110,6 +110,7 @@ def register(app) -> None:
         """Serve the application with waitress."""
         from waitress import serve as waitress_serve
 
+        practice = practice or bool(app.config.get("PRACTICE"))
         served = _practice_app(app) if practice else app
         port = port or (practice_service.DEFAULT_PORT if practice else 8000)
         if practice:

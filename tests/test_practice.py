@@ -38,7 +38,7 @@ def _config(folder: Path) -> dict:
 def _leave_practice():
     yield
     practice.set_active(False)
-    if not db.is_closed():
+    if db.obj is not None and not db.is_closed():
         db.close()
 
 
