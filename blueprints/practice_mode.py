@@ -7,7 +7,7 @@ from services import practice
 
 
 def install(app: Flask) -> None:
-    app.jinja_env.globals["practice_mode"] = bool(app.config.get("PRACTICE"))
+    app.jinja_env.globals.update(practice_mode=bool(app.config.get("PRACTICE")), practice_banner=practice.BANNER)
     if not app.config.get("PRACTICE"):
         return
 

@@ -179,7 +179,7 @@ def test_every_page_carries_the_banner_in_practice_and_none_in_the_real_office(t
     client = app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     assert BANNER in login_page and "<title>[Thực hành]" in login_page  # before logging in too
-    _login(client, "admin")
+    admin = _login(client, "admin")
     with app.app_context():
         db.connect(reuse_if_open=True)
         code = Dossier.select().first().code
@@ -193,6 +193,9 @@ def test_every_page_carries_the_banner_in_practice_and_none_in_the_real_office(t
             continue
         if response.mimetype == "text/html" and "<html" in html:
             assert BANNER in html, url
+    admin.post("/language", data={"language": "en"})
+    english = client.get("/").get_data(as_text=True)  # the banner's words stay Vietnamese, the hint is translated
+    assert BANNER in english and "Training data: nothing done here touches the real dossiers." in english
     fragment = client.get("/intake/today", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in fragment and BANNER not in fragment  # the page around it already shows it
 
@@ -413,3 +416,44 @@ def test_serve_practice_serves_the_practice_copy_and_never_creates_the_real_data
     assert "motcua / demo-12345 / intake" in output and f"serving on http://127.0.0.1:{port}" in output
     assert (tmp_path / "practice.db").is_file() and not (tmp_path / "office.db").exists()
     assert list((tmp_path / "data").iterdir()) == []
+
+
+# --- In a real browser ------------------------------------------------------------------------------------
+
+def test_the_banner_stays_in_view_in_a_real_browser_with_and_without_javascript(tmp_path, practice_template):
+    import threading
+
+    from werkzeug.serving import make_server
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("Debian chromium is not installed")
+    app = _practice(tmp_path, practice_template)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["SERVER_NAME"] = f"127.0.0.1:{httpd.server_port}"
+    base = f"http://127.0.0.1:{httpd.server_port}"
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            for javascript in (False, True):
+                page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN",
+                                           java_script_enabled=javascript).new_page()
+                page.goto(f"{base}/login")
+                page.fill("#username", "motcua")
+                page.fill("#password", DEMO_PASSWORD)
+                page.press("#password", "Enter")
+                page.wait_for_url(f"{base}/")
+                page.goto(f"{base}/intake/new?procedure=2.000815")
+                banner = page.locator(".practice")
+                assert banner.inner_text().startswith(BANNER)
+                page.mouse.wheel(0, 3000)
+                page.wait_for_timeout(100)
+                box = banner.bounding_box()
+                assert page.locator("h1").bounding_box()["y"] < 0  # the page did scroll
+                assert box["y"] == 0 and box["height"] >= 20  # still at the top after scrolling
+                page.screenshot(path=str(tmp_path / f"practice-{javascript}.png"))
+                page.context.close()
+            browser.close()
+    finally:
+        httpd.shutdown()
