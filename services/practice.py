@@ -7,6 +7,7 @@ is opened and refuses paths that overlap the real ones.
 """
 from __future__ import annotations
 
+import functools
 import io
 import ipaddress
 import math
@@ -174,16 +175,23 @@ def is_stamped(pdf: bytes) -> bool:
     return BANNER in str(info.get("/Keywords", ""))
 
 
-def _overlay(width: float, height: float):
-    from pypdf import PdfReader
+@functools.lru_cache(maxsize=16)
+def _overlay_pdf(width: float, height: float) -> bytes:
+    """A one-page PDF holding only the banner, for a page of this size (made once per size)."""
     from reportlab.pdfgen.canvas import Canvas
 
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, height))
+    canvas = Canvas(buffer, pagesize=(width, height), invariant=1)
     draw_banner(canvas, width, height)
     canvas.showPage()
     canvas.save()
-    return PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
+    return buffer.getvalue()
+
+
+def _overlay(width: float, height: float):
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(_overlay_pdf(width, height))).pages[0]
 
 
 def stamp(pdf: bytes) -> bytes:

@@ -124,6 +124,9 @@ def test_practice_actions_leave_the_real_database_and_files_byte_identical(tmp_p
     assert result.exit_code == 0, result.output
     app = create_app({**_config(tmp_path), "PRACTICE": True})
     client = app.test_client()
+    wrong = client.post("/login", data={"username": "motcua", "password": "sai-mat-khau",
+                                        "csrf_token": csrf_from(client.get("/login").get_data(as_text=True))})
+    assert wrong.status_code == 422  # a failed login is counted too, in the practice database
     officer = _login(client, "motcua")
     code = _receive(officer, make_pdf("practice scan"))
     assert BANNER in _pdf_pages(client.get(f"/intake/{code}/receipt.pdf").data)[0]
