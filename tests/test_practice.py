@@ -54,6 +54,14 @@ def practice_template(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def pki():
+    from tests.pki import make_ca, make_p12, make_signer
+
+    ca = make_ca()
+    return ca, make_p12(make_signer(ca, "Trần Văn Bình"), ca, "mật-khẩu")
+
+
 @pytest.fixture
 def real(tmp_path, template_db):
     """The real office: the seeded test database in tmp_path (its practice files beside it)."""
@@ -106,9 +114,7 @@ def _pdf_pages(data: bytes) -> list[str]:
 
 # --- Nothing done in practice touches the real office ----------------------------------------------
 
-def test_practice_actions_leave_the_real_database_and_files_byte_identical(tmp_path, real, practice_template):
-    from tests.pki import make_ca, make_p12, make_signer
-
+def test_practice_actions_leave_the_real_database_and_files_byte_identical(tmp_path, real, practice_template, pki):
     with real.app_context():  # the real office has a dossier, its scans and audit events
         _receive(_login(real.test_client(), "intake", PASSWORD), make_pdf("real scan"))
         db.connect(reuse_if_open=True)
@@ -118,8 +124,7 @@ def test_practice_actions_leave_the_real_database_and_files_byte_identical(tmp_p
     assert "office.db" in before and any(name.startswith("data/files/") for name in before)
     assert real_dossiers == 1 and real_events >= 2
 
-    ca = make_ca()
-    p12 = make_p12(make_signer(ca, "Trần Văn Bình"), ca, "mật-khẩu")
+    p12 = pki[1]
     result = real.test_cli_runner().invoke(args=["practice-reset"])
     assert result.exit_code == 0, result.output
     app = create_app({**_config(tmp_path), "PRACTICE": True})
@@ -250,12 +255,10 @@ def test_every_pdf_leaving_the_practice_app_carries_the_banner(tmp_path, real, p
     assert real_client.get(f"/intake/{real_code}/files/1").data == two_pages
 
 
-def test_a_document_signed_in_practice_carries_the_banner_under_a_valid_signature(tmp_path, practice_template):
+def test_a_document_signed_in_practice_carries_the_banner_under_a_valid_signature(tmp_path, practice_template, pki):
     from services import offline_signing, verification
-    from tests.pki import make_ca, make_p12, make_signer
 
-    ca = make_ca()
-    p12 = make_p12(make_signer(ca, "Trần Văn Bình"), ca, "mật-khẩu")
+    ca, p12 = pki
     app = _practice(tmp_path, practice_template)
     leader = _login(app.test_client(), "lanhdao")
     response = leader.post("/sign", data={"csrf_token": leader.csrf, "passphrase": "mật-khẩu", "title": "Chủ tịch",
