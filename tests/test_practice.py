@@ -187,6 +187,7 @@ def test_every_page_carries_the_banner_in_practice_and_none_in_the_real_office(t
     client = app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     assert BANNER in login_page and "<title>[Thực hành]" in login_page  # before logging in too
+    assert "<code>demo-12345</code>" in login_page and "<code>motcua</code>: Cán bộ tiếp nhận" in login_page
     admin = _login(client, "admin")
     with app.app_context():
         db.connect(reuse_if_open=True)
@@ -211,6 +212,9 @@ def test_every_page_carries_the_banner_in_practice_and_none_in_the_real_office(t
     _login(real_client, "admin", PASSWORD)
     for url in pages[:10] + ["/login", "/no-such-page"]:
         assert BANNER not in real_client.get(url).get_data(as_text=True), url
+    real_client.post("/logout", data={"csrf_token": csrf_from(real_client.get("/").get_data(as_text=True))})
+    real_login = real_client.get("/login").get_data(as_text=True)
+    assert "Đăng nhập" in real_login and "demo-12345" not in real_login and "Tài khoản thực hành" not in real_login
 
 
 def test_every_pdf_leaving_the_practice_app_carries_the_banner(tmp_path, real, practice_template):
