@@ -196,28 +196,35 @@ def _overlay(width: float, height: float):
 
 def stamp(pdf: bytes) -> bytes:
     """The same PDF with the banner on every page, added as an incremental update (the original bytes,
-    and any signature over them, are kept). Unchanged when it already carries the banner or cannot be
-    read as a PDF."""
-    from pypdf import PdfReader, PdfWriter, Transformation
-    from pypdf.errors import PdfReadError
-
+    and any signature over them, are kept); rewritten whole when pypdf cannot update it (a file locked
+    with an empty password). Unchanged when it already carries the banner or cannot be read at all."""
     if is_stamped(pdf):
         return pdf
-    try:
-        writer = PdfWriter(PdfReader(io.BytesIO(pdf)), incremental=True)
-        overlays = {}
-        for page in writer.pages:
-            box = page.mediabox
-            size = (float(box.width), float(box.height))
-            if size not in overlays:
-                overlays[size] = _overlay(*size)
-            page.merge_transformed_page(overlays[size], Transformation().translate(float(box.left),
-                                                                                   float(box.bottom)))
-        writer.add_metadata({"/Keywords": BANNER})
-        out = io.BytesIO()
-        writer.write(out)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-        return pdf
+    for incremental in (True, False):
+        try:
+            return _stamped(pdf, incremental)
+        except Exception:  # noqa: BLE001, S112 - damaged or locked: try the next way, else leave it as it came
+            continue
+    return pdf
+
+
+def _stamped(pdf: bytes, incremental: bool) -> bytes:
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    reader = PdfReader(io.BytesIO(pdf))
+    if incremental:
+        writer = PdfWriter(reader, incremental=True)
+    else:
+        if reader.is_encrypted:
+            reader.decrypt("")
+        writer = PdfWriter(clone_from=reader)
+    for page in writer.pages:
+        box = page.mediabox
+        overlay = _overlay(float(box.width), float(box.height))
+        page.merge_transformed_page(overlay, Transformation().translate(float(box.left), float(box.bottom)))
+    writer.add_metadata({"/Keywords": BANNER})
+    out = io.BytesIO()
+    writer.write(out)
     return out.getvalue()
 
 

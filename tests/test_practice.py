@@ -285,6 +285,17 @@ def test_stamp_is_an_update_that_keeps_the_original_and_is_made_once():
     assert BANNER in _pdf_pages(stamped)[0] and "giay to" in _pdf_pages(stamped)[0]
     assert practice.stamp(stamped) == stamped
     assert practice.stamp(b"not a pdf at all") == b"not a pdf at all"
+    from pypdf import PdfWriter
+
+    for user_password, readable in (("", True), ("mat-khau", False)):  # a scan locked by its maker
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
+        writer.encrypt(user_password, "chu-so-huu")
+        locked = io.BytesIO()
+        writer.write(locked)
+        if readable:  # opens without a password: rewritten whole, with the banner
+            assert BANNER in _pdf_pages(practice.stamp(locked.getvalue()))[0]
+        else:  # cannot be opened at all: served as it is rather than not at all
+            assert practice.stamp(locked.getvalue()) == locked.getvalue()
     assert practice.mark(original) == original  # outside practice mode nothing changes
     practice.set_active(True)
     assert practice.mark(original) == stamped
