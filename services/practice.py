@@ -104,7 +104,39 @@ def prepare(data_dir: str) -> list[tuple[str, str, str]]:
     apply_migrations()
     catalog.load_seed()
     checklists.seed_all()
-    return demo.load(data_dir)
+    made = demo.load(data_dir)
+    if made:
+        _advance_demo_dossiers()
+    return made
+
+
+# Demo dossiers moved on, so trainees find work at every stage: (procedure, by whom, steps).
+SCENARIOS = (
+    ("1.001193", "chuyenvien", (("start", "", {}),)),
+    ("2.001035", "chuyenvien", (("start", "", {}),
+                                ("request-supplement", "Thiếu bản sao hợp đồng có chữ ký của bên thuê.",
+                                 {"items": "Bản sao hợp đồng thuê nhà có đủ chữ ký hai bên"}))),
+)
+
+
+def _advance_demo_dossiers() -> None:
+    """Start one demo dossier and ask a supplement for another; a step the rules refuse is left out."""
+    from models import Dossier, Procedure, ProcedureVersion, User
+    from services import office, transitions
+
+    calendar, limit = office.calendar(), office.get_office().max_extensions
+    for procedure, username, steps in SCENARIOS:
+        dossier = (Dossier.select().join(ProcedureVersion).join(Procedure)
+                   .where(Procedure.code == procedure).order_by(Dossier.id).first())
+        user = User.get_or_none(User.username == username)
+        if dossier is None or user is None:
+            continue
+        for action, reason, details in steps:
+            try:
+                transitions.perform(dossier.code, transitions.EventInput(action, reason=reason, details=details),
+                                    user, calendar, limit)
+            except transitions.TransitionError:
+                break
 
 
 def erase(config: dict) -> None:

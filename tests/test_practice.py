@@ -324,7 +324,8 @@ def test_practice_reset_puts_the_demo_office_back(tmp_path, real, practice_templ
     with create_app({**_config(tmp_path), "PRACTICE": True}).app_context():
         db.connect(reuse_if_open=True)
         assert not Dossier.select().where(Dossier.code == code).exists()
-        assert Dossier.select().count() == 3  # the three demo dossiers, received again
+        # the three demo dossiers, received again: one waits, one is being processed, one waits for a supplement
+        assert sorted(d.status for d in Dossier.select()) == [2, 4, 5]
         assert sorted(u.username for u in User.select()) == sorted(
             ["admin", "lanhdao", "motcua", "chuyenvien", "giangvien", "thanhtra"])
         db.close()
