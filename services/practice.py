@@ -301,6 +301,13 @@ def _numeric(host: object) -> bool:
     return True
 
 
+def _this_machine(host: object) -> bool:
+    """This computer's own name (``serve --host <name>`` looks it up to listen on the LAN)."""
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    return isinstance(host, str) and host.lower().rstrip(".") == socket.gethostname().lower()
+
+
 def _network_hook(event: str, args: tuple) -> None:
     """An audit hook: while in practice mode, no connection and no name lookup leaves this machine."""
     if not _active:
@@ -309,7 +316,7 @@ def _network_hook(event: str, args: tuple) -> None:
         sock, address = args
         if sock.family in (socket.AF_INET, socket.AF_INET6) and not _loopback(address[0]):
             raise PracticeBlocked(OUTGOING_REFUSED)
-    elif event == "socket.getaddrinfo" and not (_loopback(args[0]) or _numeric(args[0])):
+    elif event == "socket.getaddrinfo" and not (_loopback(args[0]) or _numeric(args[0]) or _this_machine(args[0])):
         raise PracticeBlocked(OUTGOING_REFUSED)
 
 
