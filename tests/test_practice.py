@@ -147,6 +147,10 @@ def test_practice_actions_leave_the_real_database_and_files_byte_identical(tmp_p
                                         "certificate": (io.BytesIO(p12), "ct.p12")},
                          content_type="multipart/form-data")
     assert signed.status_code == 200 and BANNER in _pdf_pages(signed.data)[0]
+    prepared = leader.post("/sign/token", data={"csrf_token": leader.csrf,
+                                                "file": (io.BytesIO(make_pdf("ky bang token")), "token.pdf")},
+                           content_type="multipart/form-data")
+    assert prepared.status_code == 302  # the prepared file is kept in the practice folder
 
     with app.app_context():  # the actions really happened, in the practice database and folder
         db.connect(reuse_if_open=True)
