@@ -15,13 +15,12 @@ EXPLAIN QUERY PLAN: any scan of the dossier table fails the run. Exits 1 when a 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gzip
 import hashlib
+import json
 import logging
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -200,7 +199,7 @@ def main() -> int:
         runner = app.test_cli_runner()
         result = runner.invoke(args=["deadline-check", "--json"])
         assert result.exit_code == 0, result.output
-        found = __import__("json").loads(result.output)
+        found = json.loads(result.output)
         check_ms = median_ms(lambda: runner.invoke(args=["deadline-check", "--json"]), 5)
         with app.app_context():
             db.connect(reuse_if_open=True)
