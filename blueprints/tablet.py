@@ -87,7 +87,7 @@ def invite(code):
             return render("tablet/_invite.html", "tablet/_invite.html", 422, dossier=dossier, error=error)
         flash(error, "error")
     else:
-        done = _("Sent to the tablet of %(user)s: the applicant can rate now.", user=target.username)
+        done = _("Sent to the tablet of %(user)s: the applicant can rate now.", user=target.full_name or target.username)
         if wants_fragment():
             return render("tablet/_invite.html", "tablet/_invite.html", dossier=dossier, done=done)
         flash(done, "success")

@@ -5,8 +5,8 @@ the deadline board and `deadline-check` over 10,000 open dossiers in a database 
 
 The history comes from tests/generate.py. It is kept in ``instance/bench/``: the raw history
 (``raw-N-<generator>.db``, a few minutes of one core for a million) and, made from it, the history
-prepared for this bench (``processing-N-M-<generator>.db``): every open dossier but the newest M
-closed, the open ones given their first status event as migration 0006 gave older dossiers and their
+prepared for this bench (``processing-N-M-<generator>-<version>.db``): exactly M running dossiers
+(the older ones closed; when the history has fewer, the newest ended ones reopened), the open ones given their first status event as migration 0006 gave older dossiers and their
 75% moment by `init-db`'s own fill, and one dossier received through the intake service (events,
 checklist) whose page is timed. Each run works on a copy, so the cache never changes; migrations
 added later are applied to the copy. Every query the board and `deadline-check` make is read with
@@ -32,7 +32,7 @@ BUDGET_FRAGMENT_KB = 4
 BUDGET_DEADLINE_MS = 1000
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "instance" / "bench"
-PREPARED = 1  # bump when _prepare changes
+PREPARED = 3  # bump when _prepare changes
 
 
 def _key() -> str:
@@ -63,8 +63,9 @@ def raw_history(count: int) -> Path:
 
 
 def _prepare(path: Path, open_count: int) -> str:
-    """Close all but the newest ``open_count`` running dossiers, give those their first event and their
-    75% moment, receive one dossier through the service. Returns that dossier's code."""
+    """Leave ``open_count`` running dossiers (closing the older ones, or reopening the newest ended ones),
+    give those their first event and their 75% moment, receive one dossier through the service.
+    Returns that dossier's code."""
     from models import Dossier, User, db, now
     from services import checklists, demo, history, intake
     from services import office as office_service
@@ -75,21 +76,28 @@ def _prepare(path: Path, open_count: int) -> str:
         db.connect(reuse_if_open=True)
         apply_migrations()
         checklists.seed_all()
-        newest = (Dossier.select(Dossier.id).where(Dossier.status.in_(history.OPEN_STATUSES))
-                  .order_by(Dossier.id.desc()).offset(open_count - 1).limit(1).scalar())
+        running = Dossier.status.in_(history.OPEN_STATUSES)
+        open_count -= 1  # the dossier received below is open too
         with db.atomic():
-            closed = (Dossier.update(status=10, end_kind="settled", late=False,
-                                     ended_at=Dossier.appointment_at)
-                      .where((Dossier.status == 5) | (Dossier.status.in_(history.OPEN_STATUSES)
-                                                      & (Dossier.id < newest))).execute())
+            newest = (Dossier.select(Dossier.id).where(running).order_by(Dossier.id.desc())
+                      .offset(open_count - 1).limit(1).scalar())
+            if newest is not None:  # more open than wanted: close the older ones
+                changed = (Dossier.update(status=10, end_kind="settled", late=False, ended_at=Dossier.appointment_at)
+                           .where(running & (Dossier.id < newest)).execute())
+            else:  # fewer: resume the newest paused ones, then reopen the newest ended ones
+                missing = open_count - Dossier.select().where(running).count()
+                reopened = (Dossier.select(Dossier.id).where(Dossier.status.in_((5, 9, 10)))
+                            .order_by(Dossier.status != 5, Dossier.id.desc()).limit(missing))
+                changed = (Dossier.update(status=4, end_kind="", late=None, ended_at=None)
+                           .where(Dossier.id.in_([d.id for d in reopened])).execute())
             db.execute_sql(  # the first event, as migration 0006 wrote it for dossiers older than itself
                 "INSERT INTO status_event (dossier_id, action, status, at, entered_at, actor, note, appointment_at,"
                 " paused_minutes) SELECT id, 'receive', status, received_at, created_at, 'migration', '',"
                 " appointment_at, 0 FROM dossier WHERE status IN (2, 4, 6)")
         started = time.perf_counter()
         filled = history.fill_warn_at(office_service.calendar())
-        print(f"  closed {closed:,} older open dossiers; init-db's fill gave {filled:,} open dossiers their 75% "
-              f"moment in {time.perf_counter() - started:.1f} s", flush=True)
+        print(f"  {changed:,} dossiers closed or reopened to leave {open_count:,} open (+1 below); init-db's fill gave "
+              f"{filled:,} of them their 75% moment in {time.perf_counter() - started:.1f} s", flush=True)
         code, applicant, originals = demo.DEMO_DOSSIERS[0]
         _, version = intake.procedure_for(code, now().date())
         first = version.components.order_by(version.components.model.position).first()
