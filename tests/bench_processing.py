@@ -6,10 +6,10 @@ the deadline board and `deadline-check` over 10,000 open dossiers in a database 
 The history comes from tests/generate.py. It is kept in ``instance/bench/``: the raw history
 (``raw-N-<generator>.db``, a few minutes of one core for a million) and, made from it, the history
 prepared for this bench (``processing-N-M-<generator>-<version>.db``): exactly M running dossiers
-(the older ones closed; when the history has fewer, the newest ended ones reopened), the open ones given their first status event as migration 0006 gave older dossiers and their
-75% moment by `init-db`'s own fill, and one dossier received through the intake service (events,
-checklist) whose page is timed. Each run works on a copy, so the cache never changes; migrations
-added later are applied to the copy. Every query the board and `deadline-check` make is read with
+(the older ones closed; when the history has fewer, the newest ended ones reopened), given their
+first status event as migration 0006 gave older dossiers and their 75% moment by `init-db`'s own
+fill, one of them received through the intake service (events, checklist): the page that is timed.
+Each run works on a copy, so the cache never changes; migrations added later are applied to the copy. Every query the board and `deadline-check` make is read with
 EXPLAIN QUERY PLAN: any scan of the dossier table fails the run. Exits 1 when a budget is exceeded.
 """
 from __future__ import annotations
