@@ -9,8 +9,9 @@ prepared for this bench (``processing-N-M-<generator>-<version>.db``): exactly M
 (the older ones closed; when the history has fewer, the newest ended ones reopened), given their
 first status event as migration 0006 gave older dossiers and their 75% moment by `init-db`'s own
 fill, one of them received through the intake service (events, checklist): the page that is timed.
-Each run works on a copy, so the cache never changes; migrations added later are applied to the copy. Every query the board and `deadline-check` make is read with
-EXPLAIN QUERY PLAN: any scan of the dossier table fails the run. Exits 1 when a budget is exceeded.
+Each run works on a copy, so the cache never changes; migrations added later are applied to the copy.
+Every query the board and `deadline-check` make is read with EXPLAIN QUERY PLAN: any scan of the
+dossier table fails the run. Exits 1 when a budget is exceeded.
 """
 from __future__ import annotations
 
