@@ -9,7 +9,7 @@ import click
 from flask_babel import force_locale, gettext
 
 from models import User, now
-from services import accounts, audit, catalog, checklists, deadlines, demo, transitions
+from services import accounts, audit, catalog, checklists, deadlines, demo, history, transitions
 from services import office as office_service
 from services import practice as practice_service
 from services.calendar import VN_TZ
@@ -98,7 +98,9 @@ def register(app) -> None:
         applied = apply_migrations()
         added = catalog.load_seed()
         seeded = checklists.seed_all()
-        click.echo(f"migrations applied: {len(applied)}; procedures added: {added}; checklists seeded: {seeded}")
+        filled = history.fill_warn_at(office_service.calendar())
+        click.echo(f"migrations applied: {len(applied)}; procedures added: {added}; checklists seeded: {seeded}"
+                   + (f"; 75% moments filled: {filled}" if filled else ""))
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)

@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "user.manage": frozenset({"admin"}),
     "token.manage": frozenset({"admin"}),
     "document.sign": frozenset({"leader"}),
+    "rating.tablet": frozenset({"admin", "intake"}),  # the counter tablet and inviting a rating on it
 }
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")

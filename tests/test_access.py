@@ -99,6 +99,9 @@ ROUTES = [
     ("GET", "/sign/token/" + "ab" * 32, "leader"),
     ("POST", "/sign/token/" + "ab" * 32, "leader"),
     ("GET", "/sign/files/" + "ab" * 32 + ".pdf", "leader"),
+    ("GET", "/tablet", "admin intake"),
+    ("POST", "/tablet", "admin intake"),
+    ("POST", f"/tablet/invite/{CODE}", "admin intake"),
 ]
 
 
