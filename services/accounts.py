@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "user.manage": frozenset({"admin"}),
     "token.manage": frozenset({"admin"}),
     "document.sign": frozenset({"leader"}),
+    "notification.view": frozenset({"admin", "leader", "intake", "specialist"}),  # one's own notices
+    "outbox.manage": frozenset({"admin", "leader", "intake"}),  # messages to applicants: print, send again
 }
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
