@@ -70,11 +70,11 @@ def _message(message_id: int) -> OutboxMessage:
 @bp.get("/outbox")
 @requires("outbox.manage")
 def outbox_list():
-    status = request.args.get("status", "")
-    status = status if status in outbox.STATUS_NAMES else ""
-    messages = list(outbox.listing(status, _before()))
+    current = request.args.get("status", "")
+    current = current if current in outbox.STATUS_NAMES else ""
+    messages = list(outbox.listing(current, _before()))
     return render("notifications/outbox.html", "notifications/_outbox_rows.html", messages=messages,
-                  status=status, counts=outbox.status_counts(), statuses=outbox.STATUS_NAMES,
+                  current=current, counts=outbox.status_counts(), statuses=outbox.STATUS_NAMES,
                   kinds=outbox.KIND_NAMES, channels=CHANNEL_NAMES, more=len(messages) == 50)
 
 
