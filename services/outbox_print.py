@@ -26,11 +26,12 @@ def _page(message: OutboxMessage, office: Office) -> list[Flowable]:
     if dossier.address:
         story.append(Paragraph(f"Địa chỉ: {esc(dossier.address)}", s["body"]))
     story.append(Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", s["body"]))
-    story.append(Spacer(1, 6))
-    story.append(Paragraph(esc(message.body), s["body"]))
     link = citizen_link(dossier, office)
-    if link:
-        story += [Spacer(1, 8), Paragraph("Quét mã để xem tình trạng hồ sơ:", s["body"]), qr_drawing(link)]
+    body = message.body.replace(f" Xem tình trạng hồ sơ: {link}", "") if link else message.body
+    story += [Spacer(1, 6), Paragraph(esc(body), s["field"])]
+    if link:  # on paper the link is a QR code, with the address under it
+        story += [Spacer(1, 10), Paragraph("Quét mã để xem tình trạng hồ sơ:", s["field"]), qr_drawing(link),
+                  Paragraph(esc(link), s["url"].clone("url_left", alignment=0))]
     return story
 
 

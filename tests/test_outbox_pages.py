@@ -39,7 +39,7 @@ def test_the_counter_sees_prints_and_marks_printed(app, login):
     with using(app):
         message_id = OutboxMessage.get(OutboxMessage.dossier == OutboxMessage.dossier.rel_model.get(code=code)).id
     shown = session.get(f"/notifications/outbox/{message_id}").get_data(as_text=True)
-    assert "Giữ lại để in" in shown and "no gateway or e-mail for this applicant" in shown
+    assert "Giữ lại để in" in shown and "Không có cổng gửi tin hoặc máy chủ thư cho người nộp này" in shown
     pdf = session.get(f"/notifications/outbox/{message_id}.pdf")
     assert pdf.mimetype == "application/pdf"
     text = _text(pdf.data)
