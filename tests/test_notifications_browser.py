@@ -19,8 +19,8 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chr
 from tests.test_browser import browser, server  # noqa: E402,F401 - the shared fixtures
 
 
-def _login(browser, base, username, javascript):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN",
+def _login(chromium, base, username, javascript):
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN",
                                   java_script_enabled=javascript)
     page = context.new_page()
     page.goto(f"{base}/login")
