@@ -49,30 +49,35 @@ def _notify(user: User | None, dossier: Dossier, kind: str, event: StatusEvent) 
                         key=f"{kind}:{event.id}:{user.id}").on_conflict_ignore().execute()
 
 
-def warn_deadlines(calendar: WorkCalendar, at: dt.datetime, actor: str = "deadline-check") -> int:
-    """Add the deadline notices due at `at`: one INSERT … SELECT per list and recipient, never a loop
-    over dossiers. A notice's key is (list, dossier, person, appointment): running twice adds nothing,
-    and a new appointment (an extension, a supplement) warns again. Returns how many were added."""
+def deadline_rows(calendar: WorkCalendar, at: dt.datetime):
+    """The notices due at `at`, one SELECT per list and recipient: (columns of Notification, query)."""
     conditions = deadlines.conditions(deadlines.bounds(calendar, at))
     stamp = Notification.created_at.db_value(at)
+    for kind, recipients in DEADLINE_RECIPIENTS.items():
+        for recipient in recipients:
+            if recipient == "officer":
+                person = Dossier.assignee
+                query = Dossier.select().where(conditions[kind] & Dossier.assignee.is_null(False))
+            else:
+                person = User.id
+                query = Dossier.select().join(User, JOIN.INNER, on=(
+                    (User.role == "leader") & (User.active == True)  # noqa: E712
+                    & (User.unit.is_null() | (User.unit == Dossier.unit)))).where(conditions[kind])
+            key = (Value(f"{kind}:").concat(Dossier.id.cast("TEXT")).concat(":").concat(person.cast("TEXT"))
+                   .concat(":").concat(Dossier.appointment_at))
+            yield query.select(person, Dossier.id, Value(kind), Value(""), key, Value(stamp))
+
+
+def warn_deadlines(calendar: WorkCalendar, at: dt.datetime, actor: str = "deadline-check") -> int:
+    """Add the deadline notices due at `at`: INSERT … SELECT, never a loop over dossiers. A notice's key
+    is (list, dossier, person, appointment): running twice adds nothing, and a new appointment (an
+    extension, a supplement) warns again. Returns how many were added."""
+    columns = [Notification.user, Notification.dossier, Notification.kind, Notification.actor, Notification.key,
+               Notification.created_at]
     with write_transaction():
         last = Notification.select(Notification.id).order_by(Notification.id.desc()).scalar() or 0
-        for kind, recipients in DEADLINE_RECIPIENTS.items():
-            for recipient in recipients:
-                if recipient == "officer":
-                    person = Dossier.assignee
-                    query = Dossier.select().where(conditions[kind] & Dossier.assignee.is_null(False))
-                else:
-                    person = User.id
-                    query = Dossier.select().join(User, JOIN.INNER, on=(
-                        (User.role == "leader") & (User.active == True)  # noqa: E712
-                        & (User.unit.is_null() | (User.unit == Dossier.unit)))).where(conditions[kind])
-                key = (Value(f"{kind}:").concat(Dossier.id.cast("TEXT")).concat(":")
-                       .concat(person.cast("TEXT")).concat(":").concat(Dossier.appointment_at))
-                rows = query.select(person, Dossier.id, Value(kind), Value(""), key, Value(stamp))
-                (Notification.insert_from(rows, [Notification.user, Notification.dossier, Notification.kind,
-                                                 Notification.actor, Notification.key, Notification.created_at])
-                 .on_conflict_ignore().execute())
+        for rows in deadline_rows(calendar, at):
+            Notification.insert_from(rows, columns).on_conflict_ignore().execute()
         added = Notification.select().where(Notification.id > last).count()
         if added:
             audit.record(actor, "notification.deadline", "notification", "", None,

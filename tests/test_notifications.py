@@ -140,3 +140,32 @@ def test_the_list_pages_by_keyset(app, login):
     older = re.search(r'href="(/notifications/\?before=\d+)"', first).group(1)
     second = session.get(older).get_data(as_text=True)
     assert second.count("đã được giao cho bạn") == 5 and "Thông báo cũ hơn" not in second
+
+
+def _scans(query) -> list[str]:
+    """Plan lines that read the dossier, notification or outbox table without an index."""
+    from models import db
+
+    sql, params = query.sql()
+    tables = ("dossier", "notification", "outbox_message")
+    aliases = set(tables) | set(re.findall(r'"(?:%s)" AS "(\w+)"' % "|".join(tables), sql))
+    plan = [row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+    return [line for line in plan
+            if (m := re.fullmatch(r"SCAN (\w+)(.*)", line)) and m.group(1) in aliases and "USING" not in m.group(2)]
+
+
+def test_the_queries_use_indexes(ctx):
+    """No plan scans the dossier, notification or outbox tables (users are few and may be scanned)."""
+    from models import OutboxMessage
+    from services import outbox
+
+    user = User.get(User.username == "specialist")
+    assert _scans(Notification.select().where(Notification.kind == "x")) == ["SCAN t1"]  # the check can fail
+    queries = [*notifications.deadline_rows(office.calendar(), at("2026-11-26 09:00")),
+               Notification.select().where((Notification.user == user) & Notification.read_at.is_null()),
+               Notification.select().where(Notification.user == user).order_by(Notification.id.desc()).limit(30),
+               OutboxMessage.select().where(outbox._due(at("2026-11-26 09:00")))
+               .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1),
+               outbox.listing("print", 1000)]
+    for query in queries:
+        assert _scans(query) == [], query.sql()
