@@ -148,7 +148,7 @@ def _scans(query) -> list[str]:
 
     sql, params = query.sql()
     tables = ("dossier", "notification", "outbox_message")
-    aliases = set(tables) | set(re.findall(r'"(?:%s)" AS "(\w+)"' % "|".join(tables), sql))
+    aliases = set(tables) | set(re.findall(r'"(?:dossier|notification|outbox_message)" AS "(\w+)"', sql))
     plan = [row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
     return [line for line in plan
             if (m := re.fullmatch(r"SCAN (\w+)(.*)", line)) and m.group(1) in aliases and "USING" not in m.group(2)]
