@@ -26,6 +26,7 @@ TEXTS = {
     "due_next_working_day": N_("Dossier %(code)s is due by the end of the next working day."),
     "due_today": N_("Dossier %(code)s is due today."),
     "overdue": N_("Dossier %(code)s is overdue: write a delay report with its cause and remedy."),
+    "delay_report": N_("A delay report was written for dossier %(code)s."),
 }
 # who is told about each deadline list (services.deadlines.RULES: officer, leader, report)
 DEADLINE_RECIPIENTS = {"over_75_percent": ("officer",), "due_next_working_day": ("officer",),
@@ -39,7 +40,16 @@ def on_event(dossier: Dossier, event: StatusEvent) -> None:
         _notify(officer, dossier, "assigned", event)
     elif event.action == "receive-supplement" and dossier.assignee_id:
         _notify(User.get_by_id(dossier.assignee_id), dossier, "supplement", event)
+    elif event.action == "delay-report":
+        for leader in leaders_of(dossier):
+            _notify(leader, dossier, "delay_report", event)
     outbox.enqueue(dossier, event, get_office())
+
+
+def leaders_of(dossier: Dossier):
+    """The active leaders of the dossier's unit, and those of no unit (the whole office)."""
+    return User.select().where((User.role == "leader") & (User.active == True)  # noqa: E712
+                               & (User.unit.is_null() | (User.unit == dossier.unit_id)))
 
 
 def _notify(user: User | None, dossier: Dossier, kind: str, event: StatusEvent) -> None:

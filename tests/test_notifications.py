@@ -41,6 +41,16 @@ def test_the_supplement_brought_back_tells_the_assigned_officer(ctx):
     assert _notices("intake") == []
 
 
+def test_a_delay_report_goes_to_the_leaders(ctx):
+    from services import deadlines
+
+    d = receive(ctx, "1.004873", "2026-11-16 08:00")
+    step(d.code, "start", "2026-11-16 09:00", by="specialist")
+    deadlines.report_delay(d.code, "Chờ xác minh", "Làm thêm giờ", User.get(User.username == "specialist"))
+    assert _notices("leader") == [("delay_report", d.code)]
+    assert _notices("specialist") == [] and _notices("admin") == []
+
+
 def test_a_refused_step_leaves_no_notice(ctx):
     d = receive(ctx, "1.004873", "2026-11-16 08:00")
     try:
