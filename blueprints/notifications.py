@@ -133,7 +133,7 @@ def _counter_action(message_id: int, action, done: str):
 
 # --- Settings ----------------------------------------------------------------------------------
 
-def _settings_page(form=None, errors=None, status=200):
+def _settings_page(form=None, errors=None, status=200, test_error="", test_to=""):
     settings = outbox.get_settings()
     if form is None:
         form = {k: getattr(settings, k) for k in (
@@ -141,7 +141,7 @@ def _settings_page(form=None, errors=None, status=200):
             "smtp_sender", "timeout_seconds")}
     return render("notifications/settings.html", "notifications/_settings_form.html", status, form=form,
                   errors={k: _(SETTING_ERRORS[v]) for k, v in (errors or {}).items()}, settings=settings,
-                  security=SECURITY_NAMES, channels=CHANNEL_NAMES)
+                  security=SECURITY_NAMES, channels=CHANNEL_NAMES, test_error=test_error, test_to=test_to)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -155,3 +155,23 @@ def settings_page():
     delivery.save(outbox.get_settings(), data, current_user.username)
     flash(_("Message settings saved."), "success")
     return redirect(url_for("notifications.settings_page"))
+
+
+@bp.post("/settings/test")
+@requires("office.edit")
+def settings_test():
+    to = request.form.get("to", "").strip()
+    if not to or len(to) > 250:
+        return _settings_page(errors={}, test_error=_("Write a phone number or an e-mail address."),
+                              test_to=to, status=422)
+    channel, result = delivery.send_test(outbox.get_settings(), to, office_service.get_office().name,
+                                         current_user.username)
+    if result.outcome == "sent":
+        flash(_("The test message was sent (%(detail)s, %(ms)s ms).", detail=result.detail, ms=result.duration_ms),
+              "success")
+    elif result.outcome == "print":
+        flash(_("Nothing to send it with: set the gateway (for a phone) or the mail server (for an address) first."),
+              "error")
+    else:
+        flash(_("The test message was not sent: %(detail)s", detail=result.detail), "error")
+    return redirect(url_for("notifications.settings_page") + "#test")

@@ -140,3 +140,23 @@ def save(settings: MessagingSettings, data: dict, actor: str) -> MessagingSettin
             audit.record(actor, "messaging.update", "messaging_settings", settings.id, before | hide,
                          changed | hide)
     return settings
+
+
+def send_test(settings: MessagingSettings, to: str, office_name: str, actor: str) -> tuple[str, Result]:
+    """A test message to a phone (through the gateway) or an address (through SMTP), sent now, with an
+    audit event: (channel, result). Nothing goes to the outbox."""
+    to = nfc(to).strip()
+    text = nfc(f"Tin nhắn thử từ {office_name}: cài đặt gửi tin nhắn hoạt động.")
+    if "@" in to:
+        channel = "email"
+        result = (send_email(settings, to, "Tin nhắn thử", text, "test") if settings.smtp_host and settings.smtp_sender
+                  else Result("print", "no mail server"))
+    else:
+        channel = settings.gateway_channel
+        digits = re.sub(r"\D", "", to)
+        result = (send_gateway(settings, channel, digits, text, "test") if settings.gateway_url
+                  else Result("print", "no gateway"))
+    with write_transaction():
+        audit.record(actor, "messaging.test", "messaging_settings", settings.id, None,
+                     {"to": to, "channel": channel, "outcome": result.outcome, "detail": result.detail})
+    return channel, result

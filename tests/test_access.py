@@ -110,6 +110,7 @@ ROUTES = [
     ("POST", "/notifications/outbox/1/retry", "admin leader intake"),
     ("GET", "/notifications/settings", "admin"),
     ("POST", "/notifications/settings", "admin"),
+    ("POST", "/notifications/settings/test", "admin"),
 ]
 
 

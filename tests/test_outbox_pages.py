@@ -120,3 +120,32 @@ def test_the_notifications_page_links_the_outbox_for_the_counter(app, login):
 def test_the_notifications_page_has_no_outbox_link_for_a_specialist(app, login):
     page = login("specialist").get("/notifications/").get_data(as_text=True)
     assert "Tin nhắn gửi người nộp hồ sơ" not in page and re.search(r"Chưa có thông báo", page)
+
+
+def test_a_test_message_through_the_gateway_and_the_mail_server(app, login):
+    from tests.outbox_servers import Gateway, smtp_server
+
+    gateway, (controller, mailbox) = Gateway(plan=["ok", "fail"]), smtp_server()
+    try:
+        session = login("admin")
+        nothing = session.post("/notifications/settings/test", {"to": "0912 345 678"}, follow_redirects=True)
+        assert "Chưa có gì để gửi" in nothing.get_data(as_text=True)
+        session.post("/notifications/settings", {**VALID, "gateway_url": gateway.url, "smtp_host": "127.0.0.1",
+                                                 "smtp_port": str(controller.port), "smtp_security": "none",
+                                                 "smtp_username": "", "smtp_password": ""})
+        sent = session.post("/notifications/settings/test", {"to": "0912 345 678"}, follow_redirects=True)
+        assert "Đã gửi tin nhắn thử (HTTP 200" in sent.get_data(as_text=True)
+        assert gateway.received[0]["json"]["to"] == "0912345678"
+        assert gateway.received[0]["json"]["text"].startswith("Tin nhắn thử từ Trung tâm Phục vụ hành chính công")
+        failed = session.post("/notifications/settings/test", {"to": "0912 345 678"}, follow_redirects=True)
+        assert "Không gửi được tin nhắn thử: HTTP 500" in failed.get_data(as_text=True)
+        mail = session.post("/notifications/settings/test", {"to": "huong@example.vn"}, follow_redirects=True)
+        assert "Đã gửi tin nhắn thử (SMTP 250" in mail.get_data(as_text=True)
+        assert mailbox.messages[0][1] == ["huong@example.vn"]
+        empty = session.post("/notifications/settings/test", {"to": " "})
+        assert empty.status_code == 422 and "Vui lòng nhập số điện thoại hoặc địa chỉ thư điện tử." in empty.get_data(as_text=True)
+        with using(app):
+            assert OutboxMessage.select().count() == 0  # a test never enters the outbox
+    finally:
+        gateway.close()
+        controller.stop()
