@@ -101,7 +101,7 @@ def unread_count(user) -> int:
 
 def page(user, before_id: int | None = None, limit: int = 30) -> list[Notification]:
     """The user's notices newest first, keyset-paginated on id, with their dossiers (one query)."""
-    query = (Notification.select(Notification, Dossier).join(Dossier, JOIN.LEFT_OUTER)
+    query = (Notification.select(Notification, Dossier.id, Dossier.code).join(Dossier, JOIN.LEFT_OUTER)
              .where(Notification.user == user))
     if before_id:
         query = query.where(Notification.id < before_id)
