@@ -33,7 +33,8 @@ SECURITY_NAMES = {"starttls": N_("STARTTLS (port 587)"), "ssl": N_("SSL/TLS (por
 
 @bp.app_context_processor
 def _globals():
-    return {"unread_notifications": _unread}
+    return {"unread_notifications": _unread, "dossier_messages": _dossier_messages,
+            "message_kinds": outbox.KIND_NAMES, "message_statuses": outbox.STATUS_NAMES}
 
 
 def _unread() -> int:
@@ -41,6 +42,15 @@ def _unread() -> int:
     if not accounts.can(current_user, "notification.view"):
         return 0
     return notifications.unread_count(current_user)
+
+
+def _dossier_messages(dossier) -> list[OutboxMessage]:
+    """The messages to a dossier's applicant, for those who print and resend them (one query)."""
+    if not accounts.can(current_user, "outbox.manage"):
+        return []
+    return list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.status,
+                                     OutboxMessage.created_at)
+                .where(OutboxMessage.dossier == dossier).order_by(OutboxMessage.id))
 
 
 def _before() -> int | None:

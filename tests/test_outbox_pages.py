@@ -149,3 +149,15 @@ def test_a_test_message_through_the_gateway_and_the_mail_server(app, login):
     finally:
         gateway.close()
         controller.stop()
+
+
+def test_the_dossier_page_lists_its_messages_for_the_counter(app, login):
+    [code] = _messages(app)
+    page = login("intake").get(f"/intake/{code}").get_data(as_text=True)
+    section = page[page.index('id="messages"'):]
+    assert "Tin nhắn gửi người nộp" in page and "Yêu cầu bổ sung hồ sơ" in section and "Chờ in tại quầy" in section
+
+
+def test_the_dossier_page_has_no_messages_for_a_specialist(app, login):
+    [code] = _messages(app)
+    assert 'id="messages"' not in login("specialist").get(f"/intake/{code}").get_data(as_text=True)
