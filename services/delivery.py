@@ -16,7 +16,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from models import MessagingSettings
 from services import audit
@@ -69,7 +68,9 @@ def send_gateway(settings: MessagingSettings, channel: str, phone: str, text: st
 def send_email(settings: MessagingSettings, to: str, subject: str, text: str, key: str) -> Result:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = settings.smtp_sender, to, subject
-    message["Message-ID"] = make_msgid(idstring=re.sub(r"[^A-Za-z0-9.-]", "-", key))
+    # the same id on every try: a mail system that got it once can drop a copy sent after a lost answer
+    domain = settings.smtp_sender.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<outbox-{re.sub(r'[^A-Za-z0-9.-]', '-', key)}@{domain}>"
     message.set_content(text)
     start = time.monotonic()
     try:

@@ -202,6 +202,7 @@ def test_email_through_a_real_smtp_server(ctx, smtp):
     [(sender, recipients, mail)] = mailbox.messages
     assert (sender, recipients) == ("mot-cua@hadong.vn", ["huong@example.vn"])
     assert mail["Subject"] == message.subject
+    assert mail["Message-ID"] == f"<outbox-supplement-{message.key.split(':')[1]}@hadong.vn>"
     assert mail.get_content().strip() == message.body
     assert OutboxMessage.get_by_id(message.id).channel == "email"
 
