@@ -267,3 +267,16 @@ def test_send_messages_command_is_safe_to_run_twice(app, runner, gateway):
     second = runner.invoke(args=["send-messages"])
     assert second.output.strip() == '{"sent": 0, "retry": 0, "print": 0}'
     assert len(gateway.received) == 1
+
+
+def test_the_channel_is_the_gateway_for_a_phone_else_mail_for_an_address_else_print(ctx):
+    settings = MessagingSettings(gateway_url="http://gw/send", gateway_channel="zalo", smtp_host="mail",
+                                 smtp_sender="a@b.vn")
+    both, phone_only, mail_only, neither = (OutboxMessage(phone=p, email=e) for p, e in (
+        ("0912345678", "h@x.vn"), ("0912345678", ""), ("", "h@x.vn"), ("", "")))
+    assert [outbox.channel_for(m, settings) for m in (both, phone_only, mail_only, neither)] == [
+        "zalo", "zalo", "email", "print"]
+    no_gateway = MessagingSettings(smtp_host="mail", smtp_sender="a@b.vn")
+    assert [outbox.channel_for(m, no_gateway) for m in (both, phone_only)] == ["email", "print"]
+    no_sender = MessagingSettings(smtp_host="mail")
+    assert outbox.channel_for(mail_only, no_sender) == "print"
