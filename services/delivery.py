@@ -41,8 +41,13 @@ def _elapsed(start: float) -> int:
     return int((time.monotonic() - start) * 1000)
 
 
-def _is_timeout(exc: BaseException) -> bool:
-    return isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError)
+def _is_timeout(exc: BaseException | None) -> bool:
+    """A timeout, also when wrapped (urllib's URLError.reason; smtplib re-raises it as a disconnection)."""
+    while exc is not None:
+        if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def send_gateway(settings: MessagingSettings, channel: str, phone: str, text: str, key: str) -> Result:

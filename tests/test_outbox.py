@@ -280,3 +280,21 @@ def test_the_channel_is_the_gateway_for_a_phone_else_mail_for_an_address_else_pr
     assert [outbox.channel_for(m, no_gateway) for m in (both, phone_only)] == ["email", "print"]
     no_sender = MessagingSettings(smtp_host="mail")
     assert outbox.channel_for(mail_only, no_sender) == "print"
+
+
+def test_a_mail_server_that_never_greets_is_a_timeout(ctx):
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection (the kernel does) and never says a word
+    try:
+        configure(smtp_host="127.0.0.1", smtp_port=silent.getsockname()[1], smtp_security="none",
+                  smtp_sender="a@b.vn", timeout_seconds=1)
+        message = _supplement_message(ctx)
+        OutboxMessage.update(email="huong@example.vn").execute()
+        assert outbox.send_due(now() + dt.timedelta(seconds=1)) == {"retry": 1}
+        attempt = DeliveryAttempt.get(DeliveryAttempt.message == message)
+        assert (attempt.channel, attempt.outcome) == ("email", "timeout") and 900 <= attempt.duration_ms < 2900
+    finally:
+        silent.close()
