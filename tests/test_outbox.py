@@ -298,3 +298,25 @@ def test_a_mail_server_that_never_greets_is_a_timeout(ctx):
         assert (attempt.channel, attempt.outcome) == ("email", "timeout") and 900 <= attempt.duration_ms < 2900
     finally:
         silent.close()
+
+
+def test_starttls_checks_the_mail_servers_certificate(ctx, tmp_path, monkeypatch):
+    from tests.outbox_servers import starttls_server
+
+    controller, mailbox, ca = starttls_server(tmp_path)
+    try:
+        configure(smtp_host="127.0.0.1", smtp_port=controller.port, smtp_security="starttls",
+                  smtp_sender="mot-cua@hadong.vn")
+        message = _supplement_message(ctx)
+        OutboxMessage.update(phone="", email="huong@example.vn").execute()
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "nowhere.pem"))  # the server's CA is not trusted
+        t0 = now() + dt.timedelta(seconds=1)
+        assert outbox.send_due(t0) == {"retry": 1}
+        channel, outcome, detail = _attempts(message)[0]
+        assert (channel, outcome) == ("email", "failed") and "CERTIFICATE_VERIFY_FAILED" in detail
+        assert mailbox.messages == []  # nothing went out in clear text either
+        monkeypatch.setenv("SSL_CERT_FILE", ca)  # the office installs the server's CA
+        assert outbox.send_due(t0 + dt.timedelta(minutes=1)) == {"sent": 1}
+        assert mailbox.messages[0][1] == ["huong@example.vn"]
+    finally:
+        controller.stop()
