@@ -102,7 +102,7 @@ def tls_files(folder) -> tuple[str, str, str]:
     def name(text):
         return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
 
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     end = start + dt.timedelta(days=2)
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     ca = (x509.CertificateBuilder().subject_name(name("Test mail CA")).issuer_name(name("Test mail CA"))
