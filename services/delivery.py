@@ -79,8 +79,12 @@ def send_email(settings: MessagingSettings, to: str, subject: str, text: str, ke
     message.set_content(text)
     start = time.monotonic()
     try:
-        factory = smtplib.SMTP_SSL if settings.smtp_security == "ssl" else smtplib.SMTP
-        with factory(settings.smtp_host, settings.smtp_port, timeout=settings.timeout_seconds) as smtp:
+        if settings.smtp_security == "ssl":  # smtplib's own default would not check the certificate
+            smtp = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.timeout_seconds,
+                                    context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout_seconds)
+        with smtp:
             if settings.smtp_security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
             if settings.smtp_username:

@@ -124,15 +124,16 @@ def tls_files(folder) -> tuple[str, str, str]:
     return paths[0], paths[1], paths[2]
 
 
-def starttls_server(folder) -> tuple[Controller, Mailbox, str]:
-    """An SMTP server that requires STARTTLS with a certificate from its own CA; returns the CA's path."""
+def tls_server(folder, implicit: bool = False) -> tuple[Controller, Mailbox, str]:
+    """An SMTP server with a certificate from its own CA, requiring STARTTLS (or TLS from the first byte
+    when `implicit`, as on port 465); returns it with the CA's path."""
     import ssl
 
     ca, cert, key = tls_files(folder)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), tls_context=context,
-                            require_starttls=True)
+    tls = {"ssl_context": context} if implicit else {"tls_context": context, "require_starttls": True}
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), **tls)
     controller.start()
     return controller, mailbox, ca

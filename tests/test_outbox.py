@@ -300,12 +300,13 @@ def test_a_mail_server_that_never_greets_is_a_timeout(ctx):
         silent.close()
 
 
-def test_starttls_checks_the_mail_servers_certificate(ctx, tmp_path, monkeypatch):
-    from tests.outbox_servers import starttls_server
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_checks_the_mail_servers_certificate(ctx, tmp_path, monkeypatch, security):
+    from tests.outbox_servers import tls_server
 
-    controller, mailbox, ca = starttls_server(tmp_path)
+    controller, mailbox, ca = tls_server(tmp_path, implicit=security == "ssl")
     try:
-        configure(smtp_host="127.0.0.1", smtp_port=controller.port, smtp_security="starttls",
+        configure(smtp_host="127.0.0.1", smtp_port=controller.port, smtp_security=security,
                   smtp_sender="mot-cua@hadong.vn")
         message = _supplement_message(ctx)
         OutboxMessage.update(phone="", email="huong@example.vn").execute()
