@@ -179,3 +179,14 @@ def test_the_queries_use_indexes(ctx):
                outbox.listing("print", 1000)]
     for query in queries:
         assert _scans(query) == [], query.sql()
+
+
+def test_deadline_notices_read_well_on_the_page(app, login):
+    with using(app):
+        d = receive(app, "1.004222", "2026-11-16 08:00")
+        step(d.code, "start", "2026-11-16 09:00", by="specialist")
+        notifications.warn_deadlines(office.calendar(), at("2026-11-23 10:00"))
+    page = login("specialist").get("/notifications/").get_data(as_text=True)
+    assert f"Hồ sơ {d.code} đã dùng quá 75% thời gian giải quyết." in page and "%%" not in page
+    # opening the page checked the deadlines at the real clock too: by now the dossier is long overdue
+    assert f"Hồ sơ {d.code} đã quá hạn: vui lòng lập báo cáo chậm trễ" in page
