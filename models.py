@@ -503,6 +503,7 @@ class MessagingSettings(BaseModel):
     gateway_url = CharField(default="")
     gateway_token = CharField(default="")
     gateway_channel = CharField(default="sms")  # sms | zalo
+    sms_unaccented = BooleanField(default=True)  # SMS without diacritics: one segment holds 160, not 70
     smtp_host = CharField(default="")
     smtp_port = IntegerField(default=587)
     smtp_security = CharField(default="starttls")  # none | starttls | ssl

@@ -147,7 +147,7 @@ def _settings_page(form=None, errors=None, status=200, test_error="", test_to=""
     settings = outbox.get_settings()
     if form is None:
         form = {k: getattr(settings, k) for k in (
-            "gateway_url", "gateway_channel", "smtp_host", "smtp_port", "smtp_security", "smtp_username",
+            "gateway_url", "gateway_channel", "sms_unaccented", "smtp_host", "smtp_port", "smtp_security", "smtp_username",
             "smtp_sender", "timeout_seconds")}
     return render("notifications/settings.html", "notifications/_settings_form.html", status, form=form,
                   errors={k: _(SETTING_ERRORS[v]) for k, v in (errors or {}).items()}, settings=settings,

@@ -68,6 +68,7 @@ def up(migrator, db):
         gateway_url = CharField(default='')
         gateway_token = CharField(default='')
         gateway_channel = CharField(default='sms')
+        sms_unaccented = BooleanField(default=True)
         smtp_host = CharField(default='')
         smtp_port = IntegerField(default=587)
         smtp_security = CharField(default='starttls')

@@ -1,6 +1,7 @@
 """The two ways out of the office: an SMS/Zalo HTTP gateway and an SMTP server, and their settings.
 
-The gateway gets one POST per message, JSON: {"id", "channel": "sms"|"zalo", "to", "text"}, with the
+The gateway gets one POST per message, JSON: {"id", "channel": "sms"|"zalo", "to", "text"} (an SMS
+without diacritics unless the admin turns that off: 160 characters a segment instead of 70), with the
 same id in an Idempotency-Key header (a retry after a lost answer carries the same key) and the token,
 if any, as a bearer token. Any 2xx answer means sent; anything else, a timeout or no connection is a
 failure to retry. Nothing here raises: every outcome is a Result.
@@ -12,6 +13,7 @@ import re
 import smtplib
 import ssl
 import time
+import unicodedata
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -50,7 +52,15 @@ def _is_timeout(exc: BaseException | None) -> bool:
     return False
 
 
+def unaccented(text: str) -> str:
+    """'Hồ sơ đã có kết quả' -> 'Ho so da co ket qua' (letter case kept)."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in text if unicodedata.category(ch) != "Mn"))
+
+
 def send_gateway(settings: MessagingSettings, channel: str, phone: str, text: str, key: str) -> Result:
+    if channel == "sms" and settings.sms_unaccented:
+        text = unaccented(text)
     body = json.dumps({"id": key, "channel": channel, "to": phone, "text": text}, ensure_ascii=False)
     headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": key}
     if settings.gateway_token:
@@ -124,6 +134,7 @@ def validate(form) -> tuple[dict, dict]:
                 raise ValueError
         except ValueError:
             errors[name] = key
+    data["sms_unaccented"] = form.get("sms_unaccented") in ("1", "on")
     for name in SECRET_FIELDS:
         value = form.get(name, "")
         if value:

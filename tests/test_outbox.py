@@ -321,3 +321,18 @@ def test_tls_checks_the_mail_servers_certificate(ctx, tmp_path, monkeypatch, sec
         assert mailbox.messages[0][1] == ["huong@example.vn"]
     finally:
         controller.stop()
+
+
+def test_an_sms_goes_without_diacritics_unless_the_admin_turns_that_off(ctx, gateway):
+    configure(gateway_url=gateway.url, gateway_channel="sms")  # without diacritics by default
+    message = _supplement_message(ctx)
+    assert outbox.send_due(now() + dt.timedelta(seconds=1)) == {"sent": 1}
+    assert gateway.received[0]["json"]["text"] == (
+        f"Trung tam Phuc vu hanh chinh cong phuong Ha Dong: ho so {message.dossier.code} can bo sung, hoan thien."
+        " Giay to can bo sung: Ban sao giay khai sinh; Anh 4x6. Ly do: Anh chup chua ro. Lien he: Chi Lan, 0243"
+        " 382 4567. Thoi gian giai quyet tam dung den khi nhan du ho so bo sung. Ho tro: 0243 382 4567.")
+    assert OutboxMessage.get_by_id(message.id).body == message.body  # the record keeps the Vietnamese
+    configure(sms_unaccented=False)
+    second = _supplement_message(ctx)
+    assert outbox.send_due(now() + dt.timedelta(seconds=2)) == {"sent": 1}
+    assert gateway.received[1]["json"]["text"] == second.body

@@ -81,11 +81,13 @@ def test_the_admin_saves_the_settings_and_secrets_are_kept(app, login):
     session = login("admin")
     form = session.get("/notifications/settings").get_data(as_text=True)
     assert "Cổng gửi tin SMS hoặc Zalo" in form and "Máy chủ thư" in form
+    assert re.search(r'name="sms_unaccented" value="1" checked', form)  # on until the admin turns it off
     assert session.post("/notifications/settings", VALID).status_code == 302
     with using(app):
         s = MessagingSettings.get()
         assert (s.gateway_url, s.gateway_channel, s.gateway_token, s.smtp_port, s.smtp_password, s.timeout_seconds) == (
             VALID["gateway_url"], "zalo", "tok-1", 587, "pw-1", 8)
+        assert s.sms_unaccented is False  # the box was not ticked
         audit = AuditEvent.select().where(AuditEvent.action == "messaging.update").get()
         assert audit.after["gateway_token"] == "***" and "pw-1" not in str(audit.after) + str(audit.before)
     form = session.get("/notifications/settings").get_data(as_text=True)
