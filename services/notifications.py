@@ -43,7 +43,8 @@ def on_event(dossier: Dossier, event: StatusEvent) -> None:
     elif event.action == "delay-report":
         for leader in leaders_of(dossier):
             _notify(leader, dossier, "delay_report", event)
-    outbox.enqueue(dossier, event, get_office())
+    if event.action in outbox.KINDS:
+        outbox.enqueue(dossier, event, get_office())
 
 
 def leaders_of(dossier: Dossier):
