@@ -3,7 +3,8 @@
 
 A message goes by SMS or Zalo through the HTTP gateway the admin configured (when the dossier has a
 phone), else by e-mail through SMTP (when it has an address), else it is kept for the counter to print.
-After MAX_ATTEMPTS failed tries it is kept for printing too. Every try is a DeliveryAttempt row.
+After MAX_ATTEMPTS failed tries on one channel the next one is tried; when every channel has failed
+it is kept for printing too. Every try is a DeliveryAttempt row.
 Two senders running at once never take the same message: each claims one with a lease first.
 """
 from __future__ import annotations
@@ -112,14 +113,18 @@ def get_settings() -> MessagingSettings:
     return settings
 
 
+def channels(message: OutboxMessage, settings: MessagingSettings) -> list[str]:
+    """The ways this message can go, in order: sms/zalo through the gateway when there is one and a
+    phone; email through SMTP when there is a server and an address. None: it is printed."""
+    out = [settings.gateway_channel] if settings.gateway_url and message.phone else []
+    return out + (["email"] if settings.smtp_host and settings.smtp_sender and message.email else [])
+
+
 def channel_for(message: OutboxMessage, settings: MessagingSettings) -> str:
-    """sms/zalo through the gateway when there is one and a phone; email through SMTP when there is a
-    server and an address; otherwise print."""
-    if settings.gateway_url and message.phone:
-        return settings.gateway_channel
-    if settings.smtp_host and settings.smtp_sender and message.email:
-        return "email"
-    return "print"
+    """The channel of the next try: MAX_ATTEMPTS tries on each channel in turn, then print."""
+    ways = channels(message, settings)
+    turn = message.attempts // MAX_ATTEMPTS
+    return ways[turn] if turn < len(ways) else "print"
 
 
 def _due(at: dt.datetime):
@@ -142,8 +147,10 @@ def claim(at: dt.datetime, lease: dt.timedelta) -> OutboxMessage | None:
                 return candidate
 
 
-def record(message_id: int, channel: str, result: delivery.Result, at: dt.datetime) -> OutboxMessage:
-    """Write the try and what follows from it: sent; retry after the back-off; or kept for printing."""
+def record(message_id: int, channel: str, result: delivery.Result, at: dt.datetime,
+           ways: int = 1) -> OutboxMessage:
+    """Write the try and what follows from it: sent; retry after the back-off, or at once on the next of
+    its `ways` (channels) once one has failed MAX_ATTEMPTS times; kept for printing when all have."""
     with write_transaction():
         message = OutboxMessage.get_by_id(message_id)
         before = {"status": message.status, "attempts": message.attempts}
@@ -158,10 +165,13 @@ def record(message_id: int, channel: str, result: delivery.Result, at: dt.dateti
             else:
                 message.attempts += 1
                 message.last_error = result.detail[:250]
-                if message.attempts >= MAX_ATTEMPTS:
+                if message.attempts >= MAX_ATTEMPTS * ways:
                     message.status = "print"
+                elif message.attempts % MAX_ATTEMPTS == 0:
+                    message.next_attempt_at = at  # this channel gave up: the next one at once
                 else:
-                    message.next_attempt_at = at + dt.timedelta(minutes=BACKOFF_MINUTES[message.attempts - 1])
+                    wait = BACKOFF_MINUTES[message.attempts % MAX_ATTEMPTS - 1]
+                    message.next_attempt_at = at + dt.timedelta(minutes=wait)
         message.save()
         audit.record("outbox", "outbox.attempt", "outbox_message", message.id, before,
                      {"status": message.status, "attempts": message.attempts, "channel": channel,
@@ -181,13 +191,14 @@ def send_due(at: dt.datetime | None = None, limit: int = 200) -> Counter:
         if message is None:
             break
         channel = channel_for(message, settings)
+        ways = len(channels(message, settings))
         if channel == "print":
             result = delivery.Result("print", "no gateway or e-mail for this applicant")
         elif channel == "email":
             result = delivery.send_email(settings, message.email, message.subject, message.body, message.key)
         else:
             result = delivery.send_gateway(settings, channel, message.phone, message.body, message.key)
-        saved = record(message.id, channel, result, moment)
+        saved = record(message.id, channel, result, moment, max(ways, 1))
         done["sent" if saved.status == "sent" else "print" if saved.status == "print" else "retry"] += 1
     return done
 

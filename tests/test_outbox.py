@@ -336,3 +336,22 @@ def test_an_sms_goes_without_diacritics_unless_the_admin_turns_that_off(ctx, gat
     second = _supplement_message(ctx)
     assert outbox.send_due(now() + dt.timedelta(seconds=2)) == {"sent": 1}
     assert gateway.received[1]["json"]["text"] == second.body
+
+
+def test_when_the_gateway_gives_up_the_mail_server_takes_over(ctx, gateway, smtp):
+    controller, mailbox = smtp
+    configure(gateway_url=gateway.url, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_security="none",
+              smtp_sender="mot-cua@hadong.vn")
+    gateway.plan = ["busy"]
+    message = _supplement_message(ctx)
+    OutboxMessage.update(email="huong@example.vn").execute()
+    t = now() + dt.timedelta(seconds=1)
+    for wait in (0, 1, 5, 15, 60):
+        t += dt.timedelta(minutes=wait)
+        assert outbox.send_due(t) == {"retry": 1}, wait
+    # the 6th failure of the gateway: the e-mail goes at once, in the same run
+    assert outbox.send_due(t + dt.timedelta(minutes=240)) == {"retry": 1, "sent": 1}
+    message = OutboxMessage.get_by_id(message.id)
+    assert (message.status, message.channel, message.attempts) == ("sent", "email", 6)
+    assert [a[:2] for a in _attempts(message)] == [("sms", "failed")] * 6 + [("email", "sent")]
+    assert len(mailbox.messages) == 1 and len(gateway.received) == 6
