@@ -96,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
         dossiers,
         errors,
         intake,
+        notifications,
         payments,
         practice_mode,
         processing,
@@ -107,7 +108,7 @@ def create_app(config: dict | None = None) -> Flask:
         verify,
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
-                   trust, signing, tablet):
+                   trust, signing, tablet, notifications):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)

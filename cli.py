@@ -9,7 +9,8 @@ import click
 from flask_babel import force_locale, gettext
 
 from models import User, now
-from services import accounts, audit, catalog, checklists, deadlines, demo, history, transitions
+from services import (accounts, audit, catalog, checklists, deadlines, demo, history, notifications, outbox,
+                      transitions)
 from services import office as office_service
 from services import practice as practice_service
 from services.calendar import VN_TZ
@@ -209,13 +210,22 @@ def register(app) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object of dossier codes.")
     def deadline_check(at, as_json):
         """Open dossiers overdue, due today, due by the next working day, or past 75% of their time."""
-        lists = deadlines.codes(office_service.calendar(), _when(at, "--at") or now())
+        clock = _when(at, "--at") or now()
+        lists = deadlines.codes(office_service.calendar(), clock)
+        notifications.warn_deadlines(office_service.calendar(), clock)
         if as_json:
             click.echo(json.dumps(lists, ensure_ascii=False))
             return
         for kind, found in lists.items():
             click.echo(f"{kind}: {len(found)}" + (f" ({', '.join(found[:20])}{' …' if len(found) > 20 else ''})"
                                                   if found else ""))
+
+    @app.cli.command("send-messages")
+    @click.option("--limit", default=200, show_default=True, type=int, help="At most this many messages per run.")
+    def send_messages(limit):
+        """Send the applicant messages that are due (cron: safe to run twice, even at the same time)."""
+        done = outbox.send_due(limit=limit)
+        click.echo(json.dumps({"sent": done["sent"], "retry": done["retry"], "print": done["print"]}))
 
     @app.cli.command("audit-verify")
     def audit_verify():

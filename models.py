@@ -443,10 +443,81 @@ class AuditEvent(BaseModel):
     hash = CharField(unique=True)
 
 
+# --- Notifications and the applicant outbox -------------------------------------------------
+
+class Notification(BaseModel):
+    """An in-app notice for one staff member: a dossier handed over, a supplement back, a deadline."""
+
+    user = ForeignKeyField(User, backref="notifications", on_delete="RESTRICT")
+    dossier = ForeignKeyField(Dossier, null=True, backref="notifications", on_delete="CASCADE")
+    kind = CharField()  # assigned | supplement | over_75_percent | due_next_working_day | due_today | overdue
+    actor = CharField(default="")  # who caused it; "" for the deadline watch
+    key = CharField(unique=True)  # one notice per cause, so the deadline watch may run twice
+    created_at = AwareDateTimeField(default=now)
+    read_at = AwareDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("user", "read_at"), False), (("user", "id"), False))
+
+
+class OutboxMessage(BaseModel):
+    """A message to the applicant about their dossier, sent by the SMS/Zalo gateway or e-mail, else
+    printed at the counter. Never deleted: its delivery attempts say what happened."""
+
+    dossier = ForeignKeyField(Dossier, backref="messages", on_delete="CASCADE")
+    kind = CharField()  # supplement | extension | result | refusal | stop
+    key = CharField(unique=True)  # the event that made it
+    phone = CharField(default="")
+    email = CharField(default="")
+    subject = CharField()
+    body = TextField()
+    status = CharField(default="pending")  # pending | sent | print | printed
+    channel = CharField(default="")  # of the last attempt: sms | zalo | email | print
+    attempts = IntegerField(default=0)  # failed attempts since it was (re)queued
+    next_attempt_at = AwareDateTimeField(null=True)
+    claimed_until = AwareDateTimeField(null=True)  # a sender's lease: two runs never send it at once
+    created_at = AwareDateTimeField(default=now)
+    sent_at = AwareDateTimeField(null=True)
+    printed_at = AwareDateTimeField(null=True)
+    printed_by = ForeignKeyField(User, null=True, backref="messages_printed", on_delete="RESTRICT")
+    last_error = CharField(default="")
+
+    class Meta:
+        indexes = ((("status", "next_attempt_at"), False), (("status", "id"), False))
+
+
+class DeliveryAttempt(BaseModel):
+    """One try to deliver an outbox message, whatever came of it."""
+
+    message = ForeignKeyField(OutboxMessage, backref="delivery_attempts", on_delete="CASCADE")
+    at = AwareDateTimeField()
+    channel = CharField()  # sms | zalo | email | print
+    outcome = CharField()  # sent | failed | timeout | print
+    detail = CharField(default="")
+    duration_ms = IntegerField(default=0)
+
+
+class MessagingSettings(BaseModel):
+    """How messages reach applicants (one row): an SMS/Zalo HTTP gateway, an SMTP server, or neither."""
+
+    gateway_url = CharField(default="")
+    gateway_token = CharField(default="")
+    gateway_channel = CharField(default="sms")  # sms | zalo
+    sms_unaccented = BooleanField(default=True)  # SMS without diacritics: one segment holds 160, not 70
+    smtp_host = CharField(default="")
+    smtp_port = IntegerField(default=587)
+    smtp_security = CharField(default="starttls")  # none | starttls | ssl
+    smtp_username = CharField(default="")
+    smtp_password = CharField(default="")
+    smtp_sender = CharField(default="")
+    timeout_seconds = IntegerField(default=10)
+
+
 MODELS = [
     Office, CalendarOverride, Unit, User, LoginThrottle, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
     StoredFile, DailySequence, YearlySequence, Dossier, DossierToken, DossierComponent, DossierFee,
     IntakeKey, IdempotencyKey, StatusEvent, ChecklistItem, DossierCheck, Rating, Petition, TrustRoot,
     SignerCertificate, AuditEvent,
+    Notification, OutboxMessage, DeliveryAttempt, MessagingSettings,
 ]

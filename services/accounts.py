@@ -47,6 +47,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "token.manage": frozenset({"admin"}),
     "document.sign": frozenset({"leader"}),
     "rating.tablet": frozenset({"admin", "intake"}),  # the counter tablet and inviting a rating on it
+    "notification.view": frozenset({"admin", "leader", "intake", "specialist"}),  # one's own notices
+    "outbox.manage": frozenset({"admin", "leader", "intake"}),  # messages to applicants: print, send again
 }
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")

@@ -138,6 +138,9 @@ def report_delay(code: str, cause: str, remedy: str, user: User) -> StatusEvent:
                                    details={"remedy": remedy})
         audit.record(user.username, "dossier.delay-report", "dossier", dossier.code, None,
                      {"cause": cause, "remedy": remedy})
+        from services import notifications  # it imports this module
+
+        notifications.on_event(dossier, event)
     return event
 
 

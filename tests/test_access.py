@@ -102,6 +102,18 @@ ROUTES = [
     ("GET", "/tablet", "admin intake"),
     ("POST", "/tablet", "admin intake"),
     ("POST", f"/tablet/invite/{CODE}", "admin intake"),
+    # notifications: one's own notices for the staff who handle dossiers; the applicant outbox for the
+    # counter and its leaders; the gateway and mail server settings for the admin
+    ("GET", "/notifications/", "admin leader intake specialist"),
+    ("GET", "/notifications/outbox", "admin leader intake"),
+    ("GET", "/notifications/outbox/1", "admin leader intake"),
+    ("GET", "/notifications/outbox/1.pdf", "admin leader intake"),
+    ("GET", "/notifications/outbox/print.pdf", "admin leader intake"),
+    ("POST", "/notifications/outbox/1/printed", "admin leader intake"),
+    ("POST", "/notifications/outbox/1/retry", "admin leader intake"),
+    ("GET", "/notifications/settings", "admin"),
+    ("POST", "/notifications/settings", "admin"),
+    ("POST", "/notifications/settings/test", "admin"),
 ]
 
 
