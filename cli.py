@@ -9,8 +9,18 @@ import click
 from flask_babel import force_locale, gettext
 
 from models import User, now
-from services import (accounts, audit, catalog, checklists, deadlines, demo, history, notifications, outbox,
-                      transitions)
+from services import (
+    accounts,
+    audit,
+    catalog,
+    checklists,
+    deadlines,
+    demo,
+    history,
+    notifications,
+    outbox,
+    transitions,
+)
 from services import office as office_service
 from services import practice as practice_service
 from services.calendar import VN_TZ
