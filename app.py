@@ -92,18 +92,22 @@ def create_app(config: dict | None = None) -> Flask:
         citizen,
         dossiers,
         errors,
+        hotline,
         intake,
         payments,
         processing,
         public,
         security,
         signing,
+        training,
         trust,
         verify,
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
                    trust, signing):
         app.register_blueprint(module.bp)
+    for blueprint in (training.bp, training.public_bp, hotline.bp, hotline.faq_bp):  # sessions, feedback, hotline, FAQ
+        app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)
     errors.install(app)

@@ -46,6 +46,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "user.manage": frozenset({"admin"}),
     "token.manage": frozenset({"admin"}),
     "document.sign": frozenset({"leader"}),
+    # training sessions, the support hotline and the FAQ (issue 8)
+    "training.manage": frozenset({"admin", "trainer"}),
+    "hotline.manage": frozenset({"admin", "trainer"}),
+    "hotline.report": frozenset({"admin", "leader", "trainer", "inspector"}),
 }
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
