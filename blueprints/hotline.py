@@ -39,7 +39,7 @@ def index():
     rows = list(hotline.calls(status, before))
     more = len(rows) > hotline.PAGE
     rows = rows[:hotline.PAGE]
-    return render("hotline/index.html", "hotline/_calls.html", calls=rows, status=status,
+    return render("hotline/index.html", "hotline/_calls.html", calls=rows, chosen=status,
                   next_before=rows[-1].id if more else None, statuses=hotline.STATUSES, topics=TOPICS,
                   channels=hotline.CHANNELS)
 
@@ -63,12 +63,13 @@ def new():
     return redirect(url_for("hotline.show", call_id=call.id))
 
 
-def _show_page(call, answer_form=None, answer_error="", faq_form=None, faq_errors=None, status=200):
+def _show_page(call, answer_form=None, answer_error="", faq_form=None, faq_errors=None, status=200,
+               page_error=""):
     faq_form = faq_form or {"question": call.question, "answer": call.answer, "topic": call.topic,
                             "audience": "public"}
     return render("hotline/show.html", "hotline/show.html", status, call=call, answer_form=answer_form or {},
                   answer_error=answer_error, faq_form=faq_form, faq_errors=_translated(faq_errors or {}),
-                  faq_entry=call.faq.first(), topics=TOPICS, channels=hotline.CHANNELS,
+                  faq_entry=call.faq.first(), page_error=page_error, topics=TOPICS, channels=hotline.CHANNELS,
                   statuses=hotline.STATUSES, audiences=hotline.AUDIENCES)
 
 
@@ -99,7 +100,7 @@ def to_faq(call_id):
         try:
             hotline.to_faq(call.id, data, current_user.username)
         except hotline.HotlineError as exc:
-            errors = {"question": str(exc)}
+            return _show_page(call, faq_form=request.form, status=422, page_error=_(str(exc)))
     if errors:
         return _show_page(call, faq_form=request.form, faq_errors=errors, status=422)
     flash(_("The question and its answer are now in the FAQ."), "success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from models import FaqEntry, HotlineCall, Procedure, User, now
 from services import audit
@@ -128,7 +128,7 @@ def answer(call_id: int, form, user: User, at: dt.datetime | None = None) -> Hot
 def calls(status: str = "", before_id: int | None = None, page: int = PAGE):
     """Newest first, keyset-paginated by id (an un-executed query of page + 1 rows)."""
     query = HotlineCall.select(HotlineCall, Procedure).join(Procedure, on=(HotlineCall.procedure == Procedure.id),
-                                                            join_type="LEFT OUTER")
+                                                            join_type=JOIN.LEFT_OUTER)
     if status in STATUSES:
         query = query.where(HotlineCall.status == status)
     if before_id:
@@ -217,7 +217,7 @@ def report(month: dt.date, top: int = 10) -> MonthReport:
     count = fn.COUNT(HotlineCall.id)
     most_asked = [(t, code or "", name or "", n) for t, code, name, n in (
         HotlineCall.select(HotlineCall.topic, Procedure.code, Procedure.name, count)
-        .join(Procedure, on=(HotlineCall.procedure == Procedure.id), join_type="LEFT OUTER")
+        .join(Procedure, on=(HotlineCall.procedure == Procedure.id), join_type=JOIN.LEFT_OUTER)
         .where(in_month).group_by(HotlineCall.topic, Procedure.code, Procedure.name)
         .order_by(count.desc(), HotlineCall.topic, Procedure.code).limit(top).tuples())]
     slowest = list(HotlineCall.select().where(in_month & (HotlineCall.status == "resolved"))
