@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import segno
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from blueprints import render, wants_fragment
 from blueprints.auth import requires
@@ -95,11 +97,17 @@ def edit(session_id):
     return redirect(url_for("training.show", session_id=session.id))
 
 
+def _qr_svg(data: str) -> Markup:
+    """The feedback link as an inline SVG QR code, to show on the projector as well as on paper."""
+    return Markup(segno.make(data, error="m").svg_inline(scale=4, title=data))
+
+
 def _show_context(session, **extra) -> dict:
+    url = feedback_url(session)
     context = {"session": session, "attendees": list(training.attendees(session)),
                "summary": training.feedback_summary(session), "comments": list(training.comments(session)),
                "actions": list(training.actions(session)), "topics": training.TOPICS, "kinds": training.KINDS,
-               "scores": training.SCORES, "feedback_url": feedback_url(session),
+               "scores": training.SCORES, "feedback_url": url, "feedback_qr": _qr_svg(url),
                "today": now().astimezone(VN_TZ).date(), "attendee_form": {}, "attendee_errors": {},
                "action_form": {}, "action_errors": {}}
     context.update(extra)

@@ -37,8 +37,13 @@ def sign_in_sheet(session: TrainingSession, office: Office, feedback_url: str, a
              ("Nội dung", "; ".join(VI_TOPICS.get(t, t) for t in session.topics))]
     if session.units.strip():
         facts.append(("Đơn vị tham dự", "; ".join(u.strip() for u in session.units.splitlines() if u.strip())))
-    flow += [Paragraph(f"{label}: {esc(value)}", s["field"]) for label, value in facts]
-    flow.append(Spacer(1, 4 * mm))
+    qr = [documents.qr_drawing(feedback_url, 30 * mm),
+          Paragraph("<b>Quét mã để góp ý</b>", ParagraphStyle("qr_note", s["small"], fontSize=10, leading=12))]
+    top = Table([[[Paragraph(f"{label}: {esc(value)}", s["field"]) for label, value in facts], qr]],
+                colWidths=[documents.WIDTH - 36 * mm, 36 * mm])
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    flow += [top, Spacer(1, 4 * mm)]
 
     head = ["STT", "Họ và tên", "Đơn vị", "Chức vụ", "Ký tên"]
     rows = [[Paragraph(f"<b>{h}</b>", s["cell_center"]) for h in head]]
@@ -47,20 +52,14 @@ def sign_in_sheet(session: TrainingSession, office: Office, feedback_url: str, a
                      Paragraph(esc(person.unit), s["cell"]), Paragraph(esc(person.position), s["cell"]), ""])
     for i in range(len(attendees) + 1, len(attendees) + BLANK_ROWS + 1):
         rows.append([Paragraph(str(i), s["cell_center"]), "", "", "", ""])
-    widths = [12 * mm, 50 * mm, 42 * mm, 30 * mm]
+    widths = [14 * mm, 50 * mm, 42 * mm, 30 * mm]
     widths.append(documents.WIDTH - sum(widths))
     table = Table(rows, colWidths=widths, repeatRows=1, rowHeights=[None] + [9 * mm] * (len(rows) - 1))
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("FONT", (0, 0), (-1, -1), documents.FONT, 12)]))
-    flow.append(table)
-
-    note = Paragraph("<b>Góp ý về buổi tập huấn</b><br/>Quét mã QR bằng điện thoại để chấm điểm (1–5) và "
-                     "góp ý. Không cần đăng nhập, không ghi tên. Hoặc mở địa chỉ:", s["field"])
-    address = Paragraph(f"<b>{esc(feedback_url)}</b>", ParagraphStyle("address", s["field"], fontSize=11))
-    box = Table([[[note, Spacer(1, 2 * mm), address], documents.qr_drawing(feedback_url, 32 * mm)]],
-                colWidths=[documents.WIDTH - 40 * mm, 40 * mm])
-    box.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
-                             ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm)]))
-    flow += [Spacer(1, 6 * mm), box]
+    flow += [table, Spacer(1, 3 * mm),
+             Paragraph("<i>Góp ý về buổi tập huấn (chấm điểm 1–5, không cần đăng nhập, không ghi tên): quét mã QR "
+                       "ở trên bằng điện thoại, hoặc mở địa chỉ</i>", s["field"]),
+             Paragraph(f"<b>{esc(feedback_url)}</b>", ParagraphStyle("address", s["field"], fontSize=11))]
     return documents.build_pdf(flow, title=f"Danh sách ký tên - {session.title}")
