@@ -25,7 +25,8 @@ def _login(page, base, username):
 def test_plan_print_feedback_and_faq(app, browser, server, tmp_path):  # noqa: F811
     page = _page(browser)
     _login(page, server, "trainer")
-    page.click("text=Tập huấn")
+    page.click("summary:has-text('hỗ trợ')")  # the top bar's menu, a plain <details>
+    page.click("header a[href='/training']")
     page.click("text=Lên kế hoạch tập huấn")
     page.fill("#f-title", "Thanh toán phí trực tuyến cho cán bộ một cửa")
     page.fill("#f-trainer_name", "")
@@ -76,6 +77,7 @@ def test_plan_print_feedback_and_faq(app, browser, server, tmp_path):  # noqa: F
     assert "Cần thêm thời gian thực hành trên máy" in page.content()
 
     # the hotline: log a call answered on the phone, publish it in the FAQ
+    page.click("summary:has-text('hỗ trợ')")
     page.click("header a[href='/hotline']")
     page.click("text=Ghi cuộc gọi, tin nhắn")
     page.fill("#f-caller", "Anh Tuấn")
