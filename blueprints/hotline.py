@@ -24,8 +24,11 @@ def _translated(errors: dict) -> dict:
     return {field: _(message) for field, message in errors.items()}
 
 
+MAX_ID = 2 ** 63 - 1  # larger ids in a URL cannot exist (and would not fit the database's integers)
+
+
 def _call_or_404(call_id: int) -> HotlineCall:
-    call = HotlineCall.get_or_none(HotlineCall.id == call_id)
+    call = HotlineCall.get_or_none(HotlineCall.id == call_id) if call_id <= MAX_ID else None
     if call is None:
         abort(404)
     return call
@@ -36,6 +39,7 @@ def _call_or_404(call_id: int) -> HotlineCall:
 def index():
     status = request.args.get("status", "")
     before = request.args.get("before", type=int)
+    before = min(before, MAX_ID) if before and before > 0 else None
     rows = list(hotline.calls(status, before))
     more = len(rows) > hotline.PAGE
     rows = rows[:hotline.PAGE]

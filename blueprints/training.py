@@ -27,8 +27,11 @@ def _translated(errors: dict) -> dict:
     return {field: _(message) for field, message in errors.items()}
 
 
+MAX_ID = 2 ** 63 - 1  # larger ids in a URL cannot exist (and would not fit the database's integers)
+
+
 def _session_or_404(session_id: int) -> TrainingSession:
-    session = TrainingSession.get_or_none(TrainingSession.id == session_id)
+    session = TrainingSession.get_or_none(TrainingSession.id == session_id) if session_id <= MAX_ID else None
     if session is None:
         abort(404)
     return session
@@ -163,7 +166,7 @@ def add_action(session_id):
 def action_done(session_id, action_id):
     session = _session_or_404(session_id)
     try:
-        training.complete_action(session, action_id, current_user.username)
+        training.complete_action(session, min(action_id, MAX_ID), current_user.username)
     except training.TrainingError as exc:
         flash(_(str(exc)), "error")
     return redirect(url_for("training.show", session_id=session.id) + "#actions")

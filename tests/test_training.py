@@ -248,3 +248,20 @@ def test_only_trainers_and_admins_manage_sessions(app):
         assert Session(app.test_client(), role).get("/training").status_code == status
     with using(app):
         assert User.get(User.username == "trainer").role == "trainer"
+
+
+def test_nonsense_in_urls_and_forms_is_never_a_500(app):
+    trainer = Session(app.test_client(), "trainer")
+    huge = "9" * 25
+    for url in (f"/training/{huge}", f"/training/{huge}/sign-in.pdf", f"/hotline/{huge}"):
+        assert trainer.get(url).status_code == 404, url
+    assert trainer.get(f"/hotline?before={huge}").status_code == 200
+    assert trainer.get("/hotline?before=-3").status_code == 200
+    assert trainer.get(f"/feedback/{'x' * 500}").status_code == 404
+    response = trainer.post("/training/new", data={**PLAN, "trainer": huge, "time": "25:99"})
+    assert response.status_code == 422 and "Vui lòng chọn trong danh sách" in response.get_data(as_text=True)
+    assert trainer.post("/training/new", data={**PLAN, "topics": ["nonsense"]}).status_code == 422
+    assert trainer.post("/training/new", data={**PLAN, "kind": "party"}).status_code == 422
+    assert trainer.post("/training/new", data={**PLAN, "title": "x" * 201}).status_code == 422
+    with using(app):
+        assert TrainingSession.select().count() == 0

@@ -64,7 +64,8 @@ def validate_session(form) -> tuple[dict, dict]:
     data["trainer"] = None
     trainer = str(form.get("trainer") or "")
     if trainer:
-        data["trainer"] = User.get_or_none((User.id == int(trainer)) & User.active) if trainer.isdigit() else None
+        known = trainer.isdigit() and len(trainer) < 19
+        data["trainer"] = User.get_or_none((User.id == int(trainer)) & User.active) if known else None
         if data["trainer"] is None:
             errors["trainer"] = N_("Choose from the list.")
     elif not data["trainer_name"]:
