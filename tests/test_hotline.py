@@ -166,3 +166,25 @@ def test_chart_scales_and_escapes():
     widths = [int(r.get("width")) for r in root.iter("{http://www.w3.org/2000/svg}rect")]
     assert widths == [360, 90, 0]
     assert "&lt;b&gt;" in svg and "T &amp; t" in svg
+
+
+def test_list_pages_cost_the_same_queries_for_more_rows(app):
+    from tests.test_procedures_prefetch import count_queries
+    trainer = Session(app.test_client(), "trainer")
+    faq = {"question": "Hỏi?", "answer": "Đáp.", "audience": "public", "topic": "system"}
+
+    def add(n):
+        for _ in range(n):
+            call_id = log(app, answer="Đáp", resolve="1")
+            trainer.post(f"/hotline/{call_id}/faq", data=faq)
+
+    def cost(url):
+        trainer.get(url)  # warm up
+        with app.app_context(), count_queries() as seen:
+            assert trainer.get(url).status_code == 200
+        return len(seen)
+
+    add(2)
+    few = {url: cost(url) for url in ("/hotline", "/faq", "/hotline/report?month=2026-11")}
+    add(6)
+    assert {url: cost(url) for url in few} == few

@@ -265,3 +265,27 @@ def test_nonsense_in_urls_and_forms_is_never_a_500(app):
     assert trainer.post("/training/new", data={**PLAN, "title": "x" * 201}).status_code == 422
     with using(app):
         assert TrainingSession.select().count() == 0
+
+
+def test_session_pages_cost_the_same_queries_for_more_rows(app):
+    from tests.test_procedures_prefetch import count_queries
+    session_id = plan_session(app)
+    trainer = Session(app.test_client(), "trainer")
+
+    def add(n):
+        for i in range(n):
+            trainer.post(f"/training/{session_id}/check-in", data={"full_name": f"Người {i}"})
+            trainer.post(f"/training/{session_id}/actions", data={"text": f"Việc {i}", "due_on": "2026-11-20"})
+            plan_session(app)
+
+    def cost(url):
+        trainer.get(url)
+        with app.app_context(), count_queries() as seen:
+            assert trainer.get(url).status_code == 200
+        return len(seen)
+
+    add(1)
+    urls = ("/training", f"/training/{session_id}")
+    few = {url: cost(url) for url in urls}
+    add(5)
+    assert {url: cost(url) for url in urls} == few
