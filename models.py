@@ -522,6 +522,7 @@ class FaqEntry(BaseModel):
     search_key = TextField(default="")  # question and answer folded (services.text.fold)
     created_at = AwareDateTimeField(default=now)
     created_by = CharField(default="")
+    hidden = BooleanField(default=False)  # taken off the FAQ (kept, never deleted)
 
 
 MODELS = [

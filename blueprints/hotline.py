@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from blueprints import render
 from blueprints.auth import requires
-from models import HotlineCall, now
+from models import FaqEntry, HotlineCall, now
 from services import charts, hotline
 from services import office as office_service
 from services.calendar import VN_TZ
@@ -150,3 +150,23 @@ def faq():
     entries = list(hotline.faq(staff, q))
     return render("hotline/faq.html", "hotline/_faq.html", entries=entries, q=q, staff=staff, topics=TOPICS,
                   audiences=hotline.AUDIENCES)
+
+
+@bp.route("/faq/<int:entry_id>", methods=["GET", "POST"])
+@requires("hotline.manage")
+def faq_edit(entry_id):
+    entry = FaqEntry.get_or_none(FaqEntry.id == entry_id) if entry_id <= MAX_ID else None
+    if entry is None:
+        abort(404)
+    errors: dict = {}
+    form = request.form if request.method == "POST" else {
+        "question": entry.question, "answer": entry.answer, "audience": entry.audience, "topic": entry.topic,
+        "hidden": "1" if entry.hidden else ""}
+    if request.method == "POST":
+        data, errors = hotline.validate_faq(request.form)
+        if not errors:
+            hotline.edit_faq(entry.id, data, request.form.get("hidden") == "1", current_user.username)
+            flash(_("The FAQ entry was saved."), "success")
+            return redirect(url_for("faq.faq") + f"#faq-{entry.id}")
+    return render("hotline/faq_edit.html", "hotline/faq_edit.html", 422 if errors else 200, entry=entry, form=form,
+                  errors=_translated(errors), topics=TOPICS, audiences=hotline.AUDIENCES)

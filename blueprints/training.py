@@ -186,10 +186,18 @@ def recommendations():
 
 # --- The public feedback form (no login) -----------------------------------------------------
 
+FEEDBACK_COOKIE_DAYS = training.FEEDBACK_DAYS + 1
+
+
+def _sent_cookie(token: str) -> str:
+    return f"feedback-{token}"
+
+
 def _feedback_page(session, form=None, errors=None, status=200):
     return render("training/feedback.html", "training/_feedback_form.html", status, session=session,
                   form=form or {}, errors=errors or {}, scores=training.SCORES,
-                  open=training.feedback_open(session, now()))
+                  open=training.feedback_open(session, now()),
+                  sent=request.cookies.get(_sent_cookie(session.feedback_token)) == "1")
 
 
 @public_bp.get("/<token>")
@@ -205,6 +213,8 @@ def submit(token):
     session = training.by_token(token)
     if session is None:
         abort(404)
+    if request.cookies.get(_sent_cookie(token)) == "1":  # one answer per phone (a nudge, not a guarantee)
+        return _feedback_page(session, status=422)
     data, errors = training.validate_feedback(request.form)
     if not errors:
         try:
@@ -213,7 +223,10 @@ def submit(token):
             errors = {"score": str(exc)}
     if errors:
         return _feedback_page(session, request.form, _translated(errors), 422)
-    return redirect(url_for("feedback.thanks", token=token))
+    response = redirect(url_for("feedback.thanks", token=token))
+    response.set_cookie(_sent_cookie(token), "1", max_age=FEEDBACK_COOKIE_DAYS * 24 * 3600,
+                        path=url_for("feedback.form", token=token), samesite="Lax", httponly=True)
+    return response
 
 
 @public_bp.get("/<token>/thanks")

@@ -89,6 +89,7 @@ def up(migrator, db):
         search_key = TextField(default='')
         created_at = TextField()
         created_by = CharField(default='')
+        hidden = BooleanField(default=False)
         class Meta:
             database = db
             table_name = 'faq_entry'

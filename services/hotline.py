@@ -167,9 +167,29 @@ def to_faq(call_id: int, data: dict, actor: str) -> FaqEntry:
     return entry
 
 
+def edit_faq(entry_id: int, data: dict, hidden: bool, actor: str) -> FaqEntry:
+    """Reword an entry, change who may read it, or take it off the FAQ (it is kept)."""
+    with write_transaction():
+        entry = FaqEntry.get_or_none(FaqEntry.id == entry_id)
+        if entry is None:
+            raise HotlineError(N_("This question is not in the FAQ."))
+        fields = ("question", "answer", "audience", "topic", "hidden")
+        before = {k: getattr(entry, k) for k in fields}
+        for key, value in {**data, "hidden": hidden}.items():
+            setattr(entry, key, value)
+        entry.search_key = fold(f"{entry.question} {entry.answer}")
+        entry.save()
+        after = {k: getattr(entry, k) for k in fields}
+        changed = [k for k in fields if before[k] != after[k]]
+        if changed:
+            audit.record(actor, "faq.edit", "faq_entry", entry.id, {k: before[k] for k in changed},
+                         {k: after[k] for k in changed})
+    return entry
+
+
 def faq(staff: bool, query: str = ""):
     """The entries a reader may see (public ones; staff see theirs too), by topic, matching every word."""
-    select = FaqEntry.select()
+    select = FaqEntry.select().where(~FaqEntry.hidden)
     if not staff:
         select = select.where(FaqEntry.audience == "public")
     for word in search_words(query):

@@ -121,6 +121,8 @@ ROUTES = [
     ("POST", "/hotline/1/faq", "admin trainer"),
     ("GET", "/hotline/report", "admin leader trainer inspector"),
     ("GET", "/faq", ANYONE),
+    ("GET", "/hotline/faq/1", "admin trainer"),
+    ("POST", "/hotline/faq/1", "admin trainer"),
 ]
 
 

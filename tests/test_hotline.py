@@ -188,3 +188,31 @@ def test_list_pages_cost_the_same_queries_for_more_rows(app):
     few = {url: cost(url) for url in ("/hotline", "/faq", "/hotline/report?month=2026-11")}
     add(6)
     assert {url: cost(url) for url in few} == few
+
+
+def test_faq_entry_is_reworded_hidden_and_shown_again(app):
+    call_id = log(app, answer="Đáp", resolve="1")
+    trainer = Session(app.test_client(), "trainer")
+    trainer.post(f"/hotline/{call_id}/faq", data={"question": "Hỏi cũ?", "answer": "Đáp cũ.", "audience": "public",
+                                                  "topic": "system"})
+    with using(app):
+        entry_id = FaqEntry.get().id
+    edit = {"question": "Quên mật khẩu thì làm gì?", "answer": "Nhờ quản trị viên đặt lại.", "audience": "public",
+            "topic": "system"}
+    assert trainer.post(f"/hotline/faq/{entry_id}", data={**edit, "answer": ""}).status_code == 422
+    assert trainer.post(f"/hotline/faq/{entry_id}", data=edit).status_code == 302
+    public = app.test_client()
+    assert "Quên mật khẩu thì làm gì?" in public.get("/faq?q=mat khau").get_data(as_text=True)
+    assert trainer.post(f"/hotline/faq/{entry_id}", data={**edit, "hidden": "1"}).status_code == 302
+    assert "Quên mật khẩu" not in public.get("/faq").get_data(as_text=True)
+    assert "Quên mật khẩu" not in trainer.get("/faq").get_data(as_text=True)
+    assert "Đã gỡ khỏi mục hỏi đáp" in trainer.get(f"/hotline/{call_id}").get_data(as_text=True)
+    trainer.post(f"/hotline/faq/{entry_id}", data=edit)
+    assert "Quên mật khẩu" in public.get("/faq").get_data(as_text=True)
+    with using(app):
+        assert FaqEntry.select().count() == 1
+        changes = [e.after for e in AuditEvent.select().where(AuditEvent.action == "faq.edit").order_by(AuditEvent.id)]
+        assert changes == [{"question": "Quên mật khẩu thì làm gì?", "answer": "Nhờ quản trị viên đặt lại."},
+                           {"hidden": True}, {"hidden": False}]
+    assert Session(app.test_client(), "leader").get(f"/hotline/faq/{entry_id}").status_code == 403
+    assert trainer.get(f"/hotline/faq/{'9' * 25}").status_code == 404

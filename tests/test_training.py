@@ -133,12 +133,18 @@ def test_feedback_needs_no_login_and_is_summarised(app):
     response = public.post(f"/feedback/{token}", data={"csrf_token": csrf, "comment": "Hay"})
     assert response.status_code == 422 and "chọn điểm" in response.get_data(as_text=True)
     assert "Hay" in response.get_data(as_text=True)
-    for score, comment in ((5, "Rất dễ hiểu"), (4, ""), (2, "Cần thêm thời gian thực hành")):
-        response = public.post(f"/feedback/{token}", data={"csrf_token": csrf, "score": str(score),
-                                                           "comment": comment})
-        assert response.status_code == 302 and response.headers["Location"].endswith("/thanks")
     assert public.post(f"/feedback/{token}", data={"csrf_token": csrf, "score": "6"}).status_code == 422
     assert public.post(f"/feedback/{token}", data={"csrf_token": csrf, "score": "0"}).status_code == 422
+    for score, comment in ((5, "Rất dễ hiểu"), (4, ""), (2, "Cần thêm thời gian thực hành")):
+        phone = app.test_client()  # each attendee's own phone
+        phone_csrf = csrf_from(phone.get(f"/feedback/{token}").get_data(as_text=True))
+        response = phone.post(f"/feedback/{token}", data={"csrf_token": phone_csrf, "score": str(score),
+                                                          "comment": comment})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/thanks")
+    # the same phone again: thanked, not counted twice
+    assert "đã được ghi nhận từ điện thoại này" in phone.get(f"/feedback/{token}").get_data(as_text=True)
+    again = phone.post(f"/feedback/{token}", data={"csrf_token": phone_csrf, "score": "1"})
+    assert again.status_code == 422 and "đã được ghi nhận từ điện thoại này" in again.get_data(as_text=True)
     assert public.get("/feedback/not-a-token").status_code == 404
     trainer = Session(app.test_client(), "trainer")
     page = trainer.get(f"/training/{session_id}").get_data(as_text=True)
@@ -163,10 +169,11 @@ def test_feedback_is_rate_limited(app):
     session_id = plan_session(app, day=training.now().date().isoformat())
     with using(app):
         token = TrainingSession.get_by_id(session_id).feedback_token
-    public = app.test_client()
-    csrf = csrf_from(public.get(f"/feedback/{token}").get_data(as_text=True))
-    codes = [public.post(f"/feedback/{token}", data={"csrf_token": csrf, "score": "5"}).status_code
-             for _ in range(4)]
+    codes = []
+    for _ in range(4):  # four phones behind one address (the office's Wi-Fi)
+        phone = app.test_client()
+        csrf = csrf_from(phone.get(f"/feedback/{token}").get_data(as_text=True))
+        codes.append(phone.post(f"/feedback/{token}", data={"csrf_token": csrf, "score": "5"}).status_code)
     assert codes == [302, 302, 302, 429]
     with using(app):
         assert TrainingFeedback.select().count() == 3
