@@ -27,7 +27,7 @@ assert set(VI_TOPICS) == set(TOPICS) and set(VI_KINDS) == set(KINDS)
 def sign_in_sheet(session: TrainingSession, office: Office, feedback_url: str, attendees: list) -> bytes:
     s = styles()
     starts = session.starts_at.astimezone(VN_TZ)
-    trainer = session.trainer.full_name if session.trainer_id else session.trainer_name
+    trainer = (session.trainer.full_name or session.trainer.username) if session.trainer_id else session.trainer_name
     flow = documents.decree30_header(office.parent_body, office.name, "", office.place, starts.date())
     flow += [Spacer(1, 6 * mm), Paragraph("DANH SÁCH KÝ TÊN THAM DỰ TẬP HUẤN", s["title"]),
              Paragraph(f"<b>{esc(session.title)}</b>", s["center"]), Spacer(1, 3 * mm)]
