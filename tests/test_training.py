@@ -296,3 +296,19 @@ def test_session_pages_cost_the_same_queries_for_more_rows(app):
     few = {url: cost(url) for url in urls}
     add(5)
     assert {url: cost(url) for url in urls} == few
+
+
+def test_session_list_shows_attendance_and_average_score(app):
+    session_id = plan_session(app, day="2026-11-02")  # in the past
+    plan_session(app, title="Buổi chưa ai dự", day="2026-11-03")
+    with using(app):
+        session = TrainingSession.get_by_id(session_id)
+        for name in ("A", "B", "C"):
+            training.check_in(session, {"full_name": name, "unit": "", "position": ""}, "t")
+        for score in (5, 4, 4):  # (5 + 4 + 4) / 3 = 4.33
+            training.give_feedback(session, {"score": score, "comment": ""}, at("2026-11-02 11:00"))
+    page = Session(app.test_client(), "trainer").get("/training").get_data(as_text=True)
+    row = re.search(r"Tiếp nhận hồ sơ trực tuyến</a>.*?</tr>", page, re.S).group(0)
+    assert '<td class="num">3</td>' in row and "4,3 / 5" in row and "(3)" in row
+    empty = re.search(r"Buổi chưa ai dự</a>.*?</tr>", page, re.S).group(0)
+    assert '<td class="num">0</td>' in empty and "—" in empty

@@ -117,16 +117,28 @@ def update(session_id: int, data: dict, actor: str) -> TrainingSession:
     return session
 
 
+def _with_figures():
+    """Sessions with their attendee count, feedback count and average score (subqueries, one query)."""
+    attendees = (TrainingAttendee.select(fn.COUNT(TrainingAttendee.id))
+                 .where(TrainingAttendee.session == TrainingSession.id))
+    answers = (TrainingFeedback.select(fn.COUNT(TrainingFeedback.id))
+               .where(TrainingFeedback.session == TrainingSession.id))
+    average = (TrainingFeedback.select(fn.AVG(TrainingFeedback.score))
+               .where(TrainingFeedback.session == TrainingSession.id))
+    return TrainingSession.select(TrainingSession, attendees.alias("attendee_count"),
+                                  answers.alias("feedback_count"), average.alias("average_score"))
+
+
 def upcoming(at: dt.datetime):
     """Sessions from today on, soonest first (an un-executed query)."""
     start = dt.datetime.combine(at.astimezone(VN_TZ).date(), dt.time(), VN_TZ)
-    return TrainingSession.select().where(TrainingSession.starts_at >= start).order_by(
+    return _with_figures().where(TrainingSession.starts_at >= start).order_by(
         TrainingSession.starts_at, TrainingSession.id)
 
 
 def past(at: dt.datetime, limit: int = 50):
     start = dt.datetime.combine(at.astimezone(VN_TZ).date(), dt.time(), VN_TZ)
-    return (TrainingSession.select().where(TrainingSession.starts_at < start)
+    return (_with_figures().where(TrainingSession.starts_at < start)
             .order_by(TrainingSession.starts_at.desc(), TrainingSession.id.desc()).limit(limit))
 
 
