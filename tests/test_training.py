@@ -312,3 +312,15 @@ def test_session_list_shows_attendance_and_average_score(app):
     assert '<td class="num">3</td>' in row and "4,3 / 5" in row and "(3)" in row
     empty = re.search(r"Buổi chưa ai dự</a>.*?</tr>", page, re.S).group(0)
     assert '<td class="num">0</td>' in empty and "—" in empty
+
+
+def test_sign_in_sheet_uses_the_offices_public_address(app):
+    session_id = plan_session(app)
+    with using(app):
+        from models import Office
+        Office.update(public_base_url="https://motcua.yenthuong.gov.vn/").execute()
+        token = TrainingSession.get_by_id(session_id).feedback_token
+    trainer = Session(app.test_client(), "trainer")
+    text = pdf_text(trainer.get(f"/training/{session_id}/sign-in.pdf").data)
+    assert f"https://motcua.yenthuong.gov.vn/feedback/{token}" in text
+    assert f"https://motcua.yenthuong.gov.vn/feedback/{token}" in trainer.get(f"/training/{session_id}").get_data(as_text=True)
