@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from blueprints import render
 from blueprints.auth import requires
-from models import FaqEntry, HotlineCall, now
+from models import FaqEntry, HotlineCall, Procedure, now
 from services import charts, hotline
 from services import office as office_service
 from services.calendar import VN_TZ
@@ -49,8 +49,9 @@ def index():
 
 
 def _new_page(form, errors, status=200):
+    procedures = Procedure.select(Procedure.code, Procedure.name).order_by(Procedure.code)
     return render("hotline/new.html", "hotline/_call_form.html", status, form=form, errors=_translated(errors),
-                  topics=TOPICS, channels=hotline.CHANNELS)
+                  topics=TOPICS, channels=hotline.CHANNELS, procedures=procedures)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -55,10 +55,13 @@ def test_answer_later_measures_the_time_to_resolve(app):
 
 
 def test_answered_on_the_phone_is_resolved_at_once(app):
-    call_id = log(app, answer="Vào mục Tra cứu, nhập mã hồ sơ.", resolve="1", received_at="")
+    page = Session(app.test_client(), "trainer").get("/hotline/new").get_data(as_text=True)
+    assert '<option value="2.000815 Chứng thực bản sao từ bản chính">' in page  # typed or picked, no script
+    call_id = log(app, answer="Vào mục Tra cứu, nhập mã hồ sơ.", resolve="1", received_at="",
+                  procedure="2.000815 Chứng thực bản sao từ bản chính")
     with using(app):
         call = HotlineCall.get_by_id(call_id)
-        assert call.status == "resolved" and call.resolve_minutes == 0
+        assert call.status == "resolved" and call.resolve_minutes == 0 and call.procedure.code == "2.000815"
 
 
 def test_resolved_answer_becomes_a_public_faq_entry(app):
