@@ -27,7 +27,7 @@ class HotlineError(ValueError):
 
 
 def _text(form, name: str, errors: dict, required: bool = False, limit: int = MAX_LINE) -> str:
-    value = nfc(str(form.get(name) or ""))
+    value = nfc(str(form.get(name) or "").replace("\x00", ""))  # PostgreSQL refuses NUL in text
     if required and not value:
         errors[name] = N_("This field is required.")
     elif len(value) > limit:

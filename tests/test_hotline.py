@@ -219,3 +219,15 @@ def test_faq_entry_is_reworded_hidden_and_shown_again(app):
                            {"hidden": True}, {"hidden": False}]
     assert Session(app.test_client(), "leader").get(f"/hotline/faq/{entry_id}").status_code == 403
     assert trainer.get(f"/hotline/faq/{'9' * 25}").status_code == 404
+
+
+def test_pages_in_english(app):
+    with using(app):
+        User.update(language="en").where(User.username == "trainer").execute()
+    call_id = log(app, answer="Đáp", resolve="1", question="Câu\x00hỏi")
+    trainer = Session(app.test_client(), "trainer")
+    page = trainer.get("/hotline/report").get_data(as_text=True)
+    assert "Calls per topic" in page or "No calls in this month." in page
+    assert "Paying fees online" in trainer.get("/hotline").get_data(as_text=True)
+    with using(app):
+        assert HotlineCall.get_by_id(call_id).question == "Câuhỏi"

@@ -324,3 +324,16 @@ def test_sign_in_sheet_uses_the_offices_public_address(app):
     text = pdf_text(trainer.get(f"/training/{session_id}/sign-in.pdf").data)
     assert f"https://motcua.yenthuong.gov.vn/feedback/{token}" in text
     assert f"https://motcua.yenthuong.gov.vn/feedback/{token}" in trainer.get(f"/training/{session_id}").get_data(as_text=True)
+
+
+def test_training_pages_in_english(app):
+    with using(app):
+        User.update(language="en").where(User.username == "trainer").execute()
+    session_id = plan_session(app, day="2026-11-02")
+    with using(app):
+        training.give_feedback(TrainingSession.get_by_id(session_id), {"score": 4, "comment": ""},
+                               at("2026-11-02 12:00"))
+    trainer = Session(app.test_client(), "trainer")
+    assert "Answers: 1, average score 4.0 / 5" in trainer.get(f"/training/{session_id}").get_data(as_text=True)
+    assert "Coming sessions" in trainer.get("/training").get_data(as_text=True)
+    assert "Whom to train first" in trainer.get("/training/recommendations").get_data(as_text=True)
