@@ -66,6 +66,7 @@ def test_plan_show_edit_and_audit(app):
     response = trainer.post(f"/training/{session_id}/edit", data={**PLAN, "place": "Nhà văn hóa thôn 3",
                                                                   "kind": "practice"})
     assert response.status_code == 302
+    assert "flask --app app serve --practice" in trainer.get(f"/training/{session_id}").get_data(as_text=True)
     with using(app):
         session = TrainingSession.get_by_id(session_id)
         assert session.place == "Nhà văn hóa thôn 3" and session.kind == "practice"
@@ -175,6 +176,7 @@ def test_feedback_is_rate_limited(app):
         csrf = csrf_from(phone.get(f"/feedback/{token}").get_data(as_text=True))
         codes.append(phone.post(f"/feedback/{token}", data={"csrf_token": csrf, "score": "5"}).status_code)
     assert codes == [302, 302, 302, 429]
+    assert "Quá nhiều yêu cầu" in phone.post(f"/feedback/{token}", data={"csrf_token": csrf, "score": "5"}).get_data(as_text=True)
     with using(app):
         assert TrainingFeedback.select().count() == 3
 
