@@ -339,3 +339,15 @@ def test_training_pages_in_english(app):
     assert "Answers: 1, average score 4.0 / 5" in trainer.get(f"/training/{session_id}").get_data(as_text=True)
     assert "Coming sessions" in trainer.get("/training").get_data(as_text=True)
     assert "Whom to train first" in trainer.get("/training/recommendations").get_data(as_text=True)
+
+
+def test_recommendation_query_reads_dossiers_by_date_through_the_index(ctx):
+    from models import db
+    sql, params = recommend.query(at("2026-08-01 00:00"), at("2026-11-01 00:00")).sql()
+    plan = [row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+    dossier = re.search(r'FROM "dossier" AS "(\w+)"', sql).group(1)
+    assert any(line.startswith(f"SEARCH {dossier} USING INDEX dossier_received_at") for line in plan), plan
+    # every per-dossier check is a lookup by dossier, never a scan of the components or fee lines
+    assert not [line for line in plan if line.startswith("SCAN") and "USING" not in line
+                and not line.startswith(f"SCAN {dossier}")], plan
+    assert sum("dossier_id" in line for line in plan) == 3, plan

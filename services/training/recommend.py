@@ -46,8 +46,8 @@ def _percent(part: int | None, whole: int | None) -> float | None:
     return round(100 * (part or 0) / whole, 1) if whole else None
 
 
-def figures(since: dt.datetime, until: dt.datetime, min_dossiers: int = MIN_DOSSIERS) -> list[UnitFigures]:
-    """Every unit with at least ``min_dossiers`` dossiers received in [since, until), weakest first."""
+def query(since: dt.datetime, until: dt.datetime):
+    """Per unit: dossiers, online, scanned, with a fee, paid online, over [since, until) (un-executed)."""
     missing_scan = DossierComponent.select(DossierComponent.id).where(
         (DossierComponent.dossier == Dossier.id) & DossierComponent.file.is_null())
     any_component = DossierComponent.select(DossierComponent.id).where(DossierComponent.dossier == Dossier.id)
@@ -59,15 +59,19 @@ def figures(since: dt.datetime, until: dt.datetime, min_dossiers: int = MIN_DOSS
     def count_if(condition):
         return fn.SUM(Case(None, [(condition, 1)], 0))
 
-    rows = (Dossier.select(Unit.id, Unit.name, fn.COUNT(Dossier.id),
+    return (Dossier.select(Unit.id, Unit.name, fn.COUNT(Dossier.id),
                            count_if(Dossier.channel == 2),
                            count_if(fn.EXISTS(any_component) & ~fn.EXISTS(missing_scan)),
                            count_if(charged), count_if(charged & fn.EXISTS(paid_online)))
             .join(Unit, on=(Dossier.unit == Unit.id))
             .where((Dossier.received_at >= since) & (Dossier.received_at < until))
             .group_by(Unit.id, Unit.name).tuples())
+
+
+def figures(since: dt.datetime, until: dt.datetime, min_dossiers: int = MIN_DOSSIERS) -> list[UnitFigures]:
+    """Every unit with at least ``min_dossiers`` dossiers received in [since, until), weakest first."""
     out = []
-    for unit_id, name, total, online, scanned, with_fee, paid in rows:
+    for unit_id, name, total, online, scanned, with_fee, paid in query(since, until):
         if total < min_dossiers:
             continue
         shares = {"online": _percent(online, total), "scanned": _percent(scanned, total),
