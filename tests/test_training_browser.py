@@ -9,9 +9,7 @@ import subprocess
 from models import TrainingFeedback, now
 from tests.conftest import PASSWORD
 from tests.processing_helpers import using
-from tests.test_browser import CHROMIUM, _page, browser, pytestmark, server  # noqa: F401
-
-__all__ = ["browser", "server", "pytestmark", "CHROMIUM"]
+from tests.test_browser import _page, browser, pytestmark, server  # noqa: F401 (fixtures, skip mark)
 
 
 def _login(page, base, username):
