@@ -95,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
         citizen,
         dossiers,
         errors,
+        hotline,
         intake,
         notifications,
         payments,
@@ -104,12 +105,15 @@ def create_app(config: dict | None = None) -> Flask:
         security,
         signing,
         tablet,
+        training,
         trust,
         verify,
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
                    trust, signing, tablet, notifications):
         app.register_blueprint(module.bp)
+    for blueprint in (training.bp, training.public_bp, hotline.bp, hotline.faq_bp):  # sessions, feedback, hotline, FAQ
+        app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)
     errors.install(app)

@@ -513,6 +513,88 @@ class MessagingSettings(BaseModel):
     timeout_seconds = IntegerField(default=10)
 
 
+# --- Training, hotline, FAQ ------------------------------------------------------------------
+
+class TrainingSession(BaseModel):
+    """A planned training session: who trains whom, on what, when and where."""
+
+    agency_id = CharField(default="")
+    title = CharField()
+    trainer = ForeignKeyField(User, null=True, backref="training_sessions", on_delete="RESTRICT")
+    trainer_name = CharField(default="")  # a visiting trainer without an account
+    units = TextField(default="")  # target units or communes, one per line
+    topics = JSONField(default=list)  # keys of services.training.TOPICS
+    starts_at = AwareDateTimeField(index=True)
+    place = CharField(default="")
+    kind = CharField(default="onsite")  # onsite | practice (on the practice server)
+    materials = TextField(default="")  # materials used: free text or links, one per line
+    feedback_token = CharField(unique=True)  # in the sign-in sheet's QR link to the feedback form
+    created_at = AwareDateTimeField(default=now)
+    created_by = CharField(default="")
+
+
+class TrainingAttendee(BaseModel):
+    session = ForeignKeyField(TrainingSession, backref="attendees", on_delete="CASCADE")
+    full_name = CharField()
+    unit = CharField(default="")
+    position = CharField(default="")
+    checked_in_at = AwareDateTimeField()
+
+
+class TrainingFeedback(BaseModel):
+    """One anonymous answer from the feedback form behind the sign-in sheet's QR code."""
+
+    session = ForeignKeyField(TrainingSession, backref="feedback", on_delete="CASCADE")
+    score = IntegerField()  # 1 (poor) .. 5 (very good)
+    comment = TextField(default="")
+    at = AwareDateTimeField(default=now)
+
+
+class TrainingAction(BaseModel):
+    """A follow-up action decided at a session, due by a date."""
+
+    session = ForeignKeyField(TrainingSession, backref="actions", on_delete="CASCADE")
+    text = TextField()
+    owner = CharField(default="")
+    due_on = DateField(index=True)
+    done_at = AwareDateTimeField(null=True)
+
+
+class HotlineCall(BaseModel):
+    """A call or message to the support hotline, its answer and how long that took."""
+
+    agency_id = CharField(default="")
+    received_at = AwareDateTimeField()
+    channel = CharField(default="phone")  # phone | message
+    caller = CharField()
+    unit = CharField(default="")
+    topic = CharField(default="system")  # a key of services.training.TOPICS
+    procedure = ForeignKeyField(Procedure, null=True, backref="hotline_calls", on_delete="RESTRICT")
+    question = TextField()
+    answer = TextField(default="")
+    status = CharField(default="open")  # open | resolved
+    resolved_at = AwareDateTimeField(null=True)
+    resolve_minutes = IntegerField(null=True)  # from received_at to resolved_at
+    taken_by = ForeignKeyField(User, null=True, backref="hotline_calls", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("received_at", "id"), False), (("status", "id"), False))
+
+
+class FaqEntry(BaseModel):
+    """A question and its answer, for staff or for the public (often a resolved hotline call)."""
+
+    question = TextField()
+    answer = TextField()
+    audience = CharField(default="public")  # public | staff
+    topic = CharField(default="system")
+    call = ForeignKeyField(HotlineCall, null=True, unique=True, backref="faq", on_delete="RESTRICT")
+    search_key = TextField(default="")  # question and answer folded (services.text.fold)
+    created_at = AwareDateTimeField(default=now)
+    created_by = CharField(default="")
+    hidden = BooleanField(default=False)  # taken off the FAQ (kept, never deleted)
+
+
 MODELS = [
     Office, CalendarOverride, Unit, User, LoginThrottle, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
@@ -520,4 +602,5 @@ MODELS = [
     IntakeKey, IdempotencyKey, StatusEvent, ChecklistItem, DossierCheck, Rating, Petition, TrustRoot,
     SignerCertificate, AuditEvent,
     Notification, OutboxMessage, DeliveryAttempt, MessagingSettings,
+    TrainingSession, TrainingAttendee, TrainingFeedback, TrainingAction, HotlineCall, FaqEntry,
 ]
