@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from models import MessagingSettings
-from services import audit
+from services import audit, practice
 from services.database import write_transaction
 from services.text import nfc
 
@@ -58,7 +58,12 @@ def unaccented(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in text if unicodedata.category(ch) != "Mn"))
 
 
+PRACTICE = "practice copy: nothing is sent outside, the message is kept for printing"
+
+
 def send_gateway(settings: MessagingSettings, channel: str, phone: str, text: str, key: str) -> Result:
+    if practice.active():
+        return Result("print", PRACTICE)
     if channel == "sms" and settings.sms_unaccented:
         text = unaccented(text)
     body = json.dumps({"id": key, "channel": channel, "to": phone, "text": text}, ensure_ascii=False)
@@ -81,6 +86,8 @@ def send_gateway(settings: MessagingSettings, channel: str, phone: str, text: st
 
 
 def send_email(settings: MessagingSettings, to: str, subject: str, text: str, key: str) -> Result:
+    if practice.active():
+        return Result("print", PRACTICE)
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = settings.smtp_sender, to, subject
     # the same id on every try: a mail system that got it once can drop a copy sent after a lost answer

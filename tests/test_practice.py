@@ -398,6 +398,56 @@ def test_remote_signing_is_refused_in_practice_and_reaches_no_server():
         server.shutdown()
 
 
+def test_applicant_messages_in_practice_are_kept_for_printing_and_reach_no_gateway(tmp_path, practice_template):
+    import http.server
+    import threading
+
+    from models import DeliveryAttempt, MessagingSettings, OutboxMessage
+    from services import delivery, outbox
+
+    calls = []
+
+    class Gateway(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            calls.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    gateway = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=gateway.serve_forever, daemon=True).start()
+    mail = socket.create_server(("127.0.0.1", 0))  # a mail server that would accept the connection
+    mail.settimeout(0.5)
+    app = _practice(tmp_path, practice_template)
+    try:
+        with app.app_context():
+            db.connect(reuse_if_open=True)
+            # the demo supplement request wrote one message to its applicant, who has a phone
+            assert OutboxMessage.select().where(OutboxMessage.status == "pending").count() == 1
+            outbox.get_settings()  # the settings row, made on first use
+            MessagingSettings.update(gateway_url=f"http://127.0.0.1:{gateway.server_port}/sms", smtp_host="127.0.0.1",
+                                     smtp_port=mail.getsockname()[1], smtp_sender="tthcc@example.vn").execute()
+            db.close()
+        result = app.test_cli_runner().invoke(args=["send-messages"])
+        assert result.exit_code == 0 and '"sent": 0' in result.output and '"print": 1' in result.output
+        with app.app_context():
+            db.connect(reuse_if_open=True)
+            assert [m.status for m in OutboxMessage.select()] == ["print"]
+            assert [a.outcome for a in DeliveryAttempt.select()] == ["print"]
+            settings = outbox.get_settings()  # the mail server is not even called
+            assert delivery.send_email(settings, "dan@example.vn", "Hồ sơ", "Nội dung", "k1").outcome == "print"
+            assert delivery.send_test(settings, "dan@example.vn", "TTPVHCC", "admin")[1].outcome == "print"
+            db.close()
+        with pytest.raises(TimeoutError):
+            mail.accept()
+        assert calls == []
+    finally:
+        gateway.shutdown()
+        mail.close()
+
+
 def test_no_connection_or_name_lookup_leaves_the_practice_machine():
     practice.set_active(True)
     for address in (("203.0.113.7", 80), ("2001:db8::1", 443)):
