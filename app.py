@@ -89,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
         admin,
         api,
         auth,
+        certification,
         citizen,
         dossiers,
         errors,
@@ -102,7 +103,7 @@ def create_app(config: dict | None = None) -> Flask:
         verify,
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
-                   trust, signing):
+                   trust, signing, certification):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)

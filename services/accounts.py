@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "user.manage": frozenset({"admin"}),
     "token.manage": frozenset({"admin"}),
     "document.sign": frozenset({"leader"}),
+    "certification.issue": frozenset({"admin", "leader", "intake"}),  # number and endorse at the counter
+    "certification.register": frozenset({"admin", "leader", "intake", "inspector"}),  # print the registers
 }
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")

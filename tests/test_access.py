@@ -99,6 +99,14 @@ ROUTES = [
     ("GET", "/sign/token/" + "ab" * 32, "leader"),
     ("POST", "/sign/token/" + "ab" * 32, "leader"),
     ("GET", "/sign/files/" + "ab" * 32 + ".pdf", "leader"),
+    ("GET", f"/certification/{CODE}", "admin leader intake specialist inspector"),
+    ("POST", f"/certification/{CODE}", "admin leader intake"),
+    ("GET", f"/certification/{CODE}/endorsements.pdf", "admin leader intake specialist inspector"),
+    ("GET", f"/certification/{CODE}/copies/1.pdf", "admin leader intake specialist inspector"),
+    ("GET", "/certification/registers?register=signature&month=2026-11", "admin leader intake inspector"),
+    ("GET", "/certification/registers.pdf?register=copy&year=2026", "admin leader intake inspector"),
+    ("GET", "/certification/settings", "admin"),
+    ("POST", "/certification/settings", "admin"),
 ]
 
 
