@@ -115,3 +115,17 @@ def test_settings(app, login):
         row = CertificationSetting.get()
         assert (row.volume_size, row.electronic_series) == (200, "")
         db.close()
+
+
+def test_the_register_page_costs_the_same_queries_for_more_entries(app, login):
+    from tests.test_procedures_prefetch import count_queries
+
+    session = login("intake")
+    counts = []
+    for papers in ("Giấy ủy quyền", "\n".join(f"Giấy tờ {i}" for i in range(6))):
+        assert _form(session, _dossier(app, "2.000884"), documents=papers).status_code == 302
+        with count_queries() as seen:
+            page = session.get("/certification/registers?register=signature&month=2026-11")
+        assert page.status_code == 200
+        counts.append(len(seen))
+    assert counts[0] == counts[1]

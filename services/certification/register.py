@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
-from models import Certification, Office
+from models import Certification, Dossier, Office
 from services.calendar import VN_TZ
 from services.documents import FONT, _fonts, esc, signature_block, styles, vn_date
 from services.text import N_, nfc, thousands
@@ -71,8 +71,8 @@ def parse_period(month: str | None, year: str | None) -> Period | None:
 
 
 def entries(agency_id: str, register: str, period: Period):
-    """The register's entries of the period, in number order (one indexed range query)."""
-    query = (Certification.select()
+    """The register's entries of the period with their dossier's code, in number order (one query)."""
+    query = (Certification.select(Certification, Dossier.id, Dossier.code).join(Dossier)
              .where((Certification.series == REGISTERS[register][0]) & (Certification.agency_id == agency_id)
                     & (Certification.certified_at >= period.start) & (Certification.certified_at < period.end)))
     return query.order_by(Certification.year, Certification.number)
