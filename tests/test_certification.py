@@ -57,29 +57,35 @@ def test_a_larger_volume_size_set_mid_volume_applies_to_the_open_volume(ctx):
     assert [_take("SCT/BS", 2026, size=3).volume for _ in range(3)] == [2, 2, 3]  # 3, 4, 5 in 02; 6 opens 03
 
 
-def test_numbers_are_gap_free_under_threads(ctx):
+def test_numbers_are_gap_free_under_threads(ctx, tmp_path):
+    # 8 counters certify 5 dossiers each at the same moment, 2 papers a dossier, volumes of 7:
+    # numbers 1..80 exactly once; number n lies in volume (n - 1) // 7 + 1 whichever counter took it.
+    numbering.save_settings({"volume_size": 7, "electronic_series": "SCTĐT/BS"}, "admin")
+    dossiers = [receive("2.000884", data_dir=str(tmp_path)) for _ in range(40)]
+    office_row = office.get_office()
     results, errors = [], []
+    start = threading.Barrier(8)
 
-    def worker():
+    def counter(batch):
         try:
             db.connect(reuse_if_open=True)
-            for _ in range(10):
-                with write_transaction():
-                    n = numbering.next_number(AGENCY, "SCT/BS", 2026, 7)
-                    results.append((n.number, n.volume))
+            start.wait()
+            for dossier in batch:
+                made = issue.certify_papers(dossier, ["Giấy ủy quyền", "Đơn"], CHAIR, office_row, "t", at=AT)
+                results.extend((e.number, e.volume) for e in made)
             db.close()
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    threads = [threading.Thread(target=counter, args=(dossiers[i::8],)) for i in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert errors == []
     assert sorted(n for n, _v in results) == list(range(1, 81))
-    # volumes of 7: number n lies in volume (n - 1) // 7 + 1, whichever thread took it
     assert all(v == (n - 1) // 7 + 1 for n, v in results)
+    assert Certification.select().count() == 80
 
 
 def test_certification_across_31_december(ctx, tmp_path):
