@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 import threading
 
 import pytest
@@ -267,3 +269,34 @@ def test_register_fee_column_says_where_the_fee_was_charged(ctx, tmp_path, chair
                          office_row, str(tmp_path), "a", credential=chair[0], at=AT)
     rows = register.rows("ecopy", register.entries(AGENCY, "ecopy", register.Period(2026, 11)))
     assert [(r[0], r[5], r[-2], r[-1]) for r in rows] == [("01", "1", "Thu cùng bản sao giấy", "Bản sao điện tử")]
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils not installed")
+def test_the_visible_signature_sits_in_the_endorsements_empty_room(ctx, tmp_path, chair):
+    from PIL import Image
+
+    from services import storage
+    from services.certification import documents
+
+    dossier = three_originals(str(tmp_path))
+    [paper, electronic] = issue.certify_copies(dossier, [issue.CopyRequest(issue.originals(dossier)[0], True)],
+                                               CHAIR, office.get_office(), str(tmp_path), "a",
+                                               credential=chair[0], at=AT)
+    unsigned, box = documents.electronic_copy(storage.read(dossier.components[0].file, str(tmp_path)),
+                                              "application/pdf", electronic, office.get_office())
+    signed = storage.read(electronic.file, str(tmp_path))
+
+    def colours(pdf: bytes, name: str) -> set:
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", "72", "-png", "-f", "2", "-l", "2", "-singlefile",
+                        str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True)
+        image = Image.open(tmp_path / f"{name}.png").convert("RGB")
+        x1, y1, x2, y2 = box  # PDF points at 72 dpi: flip y
+        crop = image.crop((int(x1) + 2, int(image.height - y2) + 2, int(x2) - 2, int(image.height - y1) - 2))
+        return {c for _, c in crop.getcolors(100000)}
+
+    # the endorsement leaves the room empty; the signature's blue text fills it; nothing else moved
+    assert colours(unsigned, "unsigned") == {(255, 255, 255)}
+    assert any(b > 100 and r < 80 for r, g, b in colours(signed, "signed"))
+    # inside the right margin (15 mm) and above the bottom one (20 mm)
+    assert box[2] <= 595.28 - 42.5 and box[1] >= 56.7
