@@ -300,3 +300,16 @@ def test_the_visible_signature_sits_in_the_endorsements_empty_room(ctx, tmp_path
     assert any(b > 100 and r < 80 for r, g, b in colours(signed, "signed"))
     # inside the right margin (15 mm) and above the bottom one (20 mm)
     assert box[2] <= 595.28 - 42.5 and box[1] >= 56.7
+
+
+def test_the_year_end_register_names_each_volume_where_it_begins(ctx, tmp_path):
+    numbering.save_settings({"volume_size": 2, "electronic_series": "SCTĐT/BS"}, "admin")
+    contract = receive("2.001035", data_dir=str(tmp_path))
+    issue.certify_papers(contract, ["Hợp đồng A", "Hợp đồng B", "Hợp đồng C"], CHAIR, office.get_office(), "a",
+                         at=AT)
+    items = list(register.entries(AGENCY, "contract", register.Period(2026)))
+    text = _text(register.register_pdf(office.get_office(), "contract", register.Period(2026), items,
+                                       dt.date(2027, 1, 2)))
+    # numbers 01-02 in volume 01, 03 in volume 02; the year is over: no "so far"
+    assert text.index("Quyển số: 01/2026-SCT/HĐ,GD\n01") < text.index("Quyển số: 02/2026-SCT/HĐ,GD\n03")
+    assert "Khóa sổ năm 2026: sổ có 3 việc chứng thực, từ số 01 đến số 03." in text.replace("\n", " ")

@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from models import Certification, Dossier, Office
 from services.calendar import VN_TZ
@@ -128,17 +137,27 @@ def _widths(register: str, width: float) -> list[float]:
     return widths
 
 
-def _table(register: str, data: list[list[str]], width: float) -> Table:
+def _table(register: str, items: list[Certification], width: float) -> Table:
+    """The entries in a grid; where a volume (quyển) begins, a full-width row names it."""
     s = styles()
     cell = s["cell"].clone("reg_cell", fontSize=10, leading=11.5)
     head = s["cell_center"].clone("reg_head", fontSize=10, leading=11.5)
+    series = REGISTERS[register][0]
     body = [[Paragraph(f"<b>{esc(h)}</b>", head) for h in _head(register)]]
-    body += [[Paragraph(esc(v), cell) for v in row] for row in data]
+    spans = []
+    volume = None
+    for entry, row in zip(items, rows(register, items), strict=True):
+        if entry.volume != volume:
+            volume = entry.volume
+            label = f"<b>Quyển số: {volume:02d}/{entry.year}-{esc(series)}</b>"
+            body.append([Paragraph(label, cell)] + [""] * (len(row) - 1))
+            spans.append(("SPAN", (0, len(body) - 1), (-1, len(body) - 1)))
+        body.append([Paragraph(esc(v), cell) for v in row])
     table = Table(body, colWidths=_widths(register, width), repeatRows=1)
     every = ((0, 0), (-1, -1))
     table.setStyle(TableStyle([("GRID", *every, 0.5, colors.black), ("VALIGN", *every, "MIDDLE"),
                                ("LEFTPADDING", *every, 2.5), ("RIGHTPADDING", *every, 2.5),
-                               ("TOPPADDING", *every, 1.5), ("BOTTOMPADDING", *every, 2.5)]))
+                               ("TOPPADDING", *every, 1.5), ("BOTTOMPADDING", *every, 2.5), *spans]))
     return table
 
 
@@ -176,17 +195,16 @@ def register_pdf(office: Office, register: str, period: Period, items: list[Cert
                                s["center"]))
     story.append(Spacer(1, 6))
     if items:
-        story.append(_table(register, rows(register, items), width))
+        story.append(_table(register, items, width))
     else:
         story.append(Paragraph("Không có việc chứng thực nào trong kỳ này.", s["center"]))
-    story += [Spacer(1, 8), _closing(period, items, today)]
     dated = f"{esc(office.place)}, {vn_date(today)}" if nfc(office.place) else vn_date(today).capitalize()
     sign = [Paragraph(f"<i>{dated}</i>", s["center"]),
             *signature_block("NGƯỜI THỰC HIỆN CHỨNG THỰC", "", note="(Ký, ghi rõ họ tên, đóng dấu)")]
     block = Table([["", sign]], colWidths=[width / 2, width / 2])
     block.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story.append(block)
+    story.append(KeepTogether([Spacer(1, 8), _closing(period, items, today), block]))  # never orphaned
     doc.build(story)
     return buffer.getvalue()
 
