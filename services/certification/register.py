@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -137,28 +139,62 @@ def _widths(register: str, width: float) -> list[float]:
     return widths
 
 
-def _table(register: str, items: list[Certification], width: float) -> Table:
-    """The entries in a grid; where a volume (quyển) begins, a full-width row names it."""
-    s = styles()
-    cell = s["cell"].clone("reg_cell", fontSize=10, leading=11.5)
-    head = s["cell_center"].clone("reg_head", fontSize=10, leading=11.5)
+PADDING = 2.5, 1.5, 2.5  # points: left and right, top, bottom of each cell
+SIZE, LEADING = 10, 11.5
+BOLD = f"{FONT}-Bold"
+
+
+def _grid(body: list[list[str]], spans: list[int], widths: list[float]) -> Table:
+    table = Table(body, colWidths=widths, repeatRows=1)
+    every = ((0, 0), (-1, -1))
+    side, top, bottom = PADDING
+    table.setStyle(TableStyle([("FONT", *every, FONT, SIZE, LEADING), ("FONT", (0, 0), (-1, 0), BOLD, SIZE, LEADING),
+                               ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+                               ("GRID", *every, 0.5, colors.black), ("VALIGN", *every, "MIDDLE"),
+                               ("LEFTPADDING", *every, side), ("RIGHTPADDING", *every, side),
+                               ("TOPPADDING", *every, top), ("BOTTOMPADDING", *every, bottom),
+                               *(("SPAN", (0, i), (-1, i)) for i in spans),
+                               *(("FONT", (0, i), (-1, i), BOLD, SIZE, LEADING) for i in spans)]))
+    return table
+
+
+def _lines(text: str, font: str, width: float) -> list[str]:
+    return simpleSplit(nfc(text), font, SIZE, width - 2 * PADDING[0]) or [""]
+
+
+def _tables(register: str, items: list[Certification], widths: list[float], first_room: float,
+            room: float) -> list:
+    """The entries as one grid per page (a row names each volume where it begins). Cells are plain
+    text wrapped here and rows laid out page by page: one long table of paragraphs split by reportlab
+    takes minutes for a year's register."""
+    side, top, bottom = PADDING
     series = REGISTERS[register][0]
-    body = [[Paragraph(f"<b>{esc(h)}</b>", head) for h in _head(register)]]
-    spans = []
+
+    def row_of(values: list[str], font: str) -> tuple[list[str], float]:
+        wrapped = [_lines(v, font, w) for v, w in zip(values, widths, strict=True)]
+        return ["\n".join(lines) for lines in wrapped], max(len(lines) for lines in wrapped) * LEADING + top + bottom
+
+    header, header_height = row_of(_head(register), BOLD)
+    lines: list[tuple[list[str], float, bool]] = []
     volume = None
-    for entry, row in zip(items, rows(register, items), strict=True):
+    for entry, values in zip(items, rows(register, items), strict=True):
         if entry.volume != volume:
             volume = entry.volume
-            label = f"<b>Quyển số: {volume:02d}/{entry.year}-{esc(series)}</b>"
-            body.append([Paragraph(label, cell)] + [""] * (len(row) - 1))
-            spans.append(("SPAN", (0, len(body) - 1), (-1, len(body) - 1)))
-        body.append([Paragraph(esc(v), cell) for v in row])
-    table = Table(body, colWidths=_widths(register, width), repeatRows=1)
-    every = ((0, 0), (-1, -1))
-    table.setStyle(TableStyle([("GRID", *every, 0.5, colors.black), ("VALIGN", *every, "MIDDLE"),
-                               ("LEFTPADDING", *every, 2.5), ("RIGHTPADDING", *every, 2.5),
-                               ("TOPPADDING", *every, 1.5), ("BOTTOMPADDING", *every, 2.5), *spans]))
-    return table
+            label = f"Quyển số: {volume:02d}/{entry.year}-{series}"
+            lines.append(([label] + [""] * (len(values) - 1), LEADING + top + bottom, True))
+        lines.append((*row_of(values, FONT), False))
+    out: list = []
+    body, spans, free = [header], [], first_room - header_height
+    for cells, needed, span in lines:
+        if needed > free and len(body) > 1:
+            out += [_grid(body, spans, widths), PageBreak()]
+            body, spans, free = [header], [], room - header_height
+        if span:
+            spans.append(len(body))
+        body.append(cells)
+        free -= needed
+    out.append(_grid(body, spans, widths))
+    return out
 
 
 def _page_number(canvas, doc) -> None:
@@ -195,7 +231,8 @@ def register_pdf(office: Office, register: str, period: Period, items: list[Cert
                                s["center"]))
     story.append(Spacer(1, 6))
     if items:
-        story.append(_table(register, items, width))
+        used = sum(f.wrap(width, doc.height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story)
+        story += _tables(register, items, _widths(register, width), doc.height - used - 4, doc.height - 4)
     else:
         story.append(Paragraph("Không có việc chứng thực nào trong kỳ này.", s["center"]))
     dated = f"{esc(office.place)}, {vn_date(today)}" if nfc(office.place) else vn_date(today).capitalize()
