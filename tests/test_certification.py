@@ -313,3 +313,49 @@ def test_the_year_end_register_names_each_volume_where_it_begins(ctx, tmp_path):
     # numbers 01-02 in volume 01, 03 in volume 02; the year is over: no "so far"
     assert text.index("Quyển số: 01/2026-SCT/HĐ,GD\n01") < text.index("Quyển số: 02/2026-SCT/HĐ,GD\n03")
     assert "Khóa sổ năm 2026: sổ có 3 việc chứng thực, từ số 01 đến số 03." in text.replace("\n", " ")
+
+
+def test_a_long_register_keeps_every_entry_in_order_across_pages(ctx, tmp_path):
+    numbering.save_settings({"volume_size": 50, "electronic_series": "SCTĐT/BS"}, "admin")
+    for _ in range(3):
+        issue.certify_papers(receive("2.000884", data_dir=str(tmp_path)), [f"Giấy {i}" for i in range(40)], CHAIR,
+                             office.get_office(), "a", at=AT)
+    items = list(register.entries(AGENCY, "signature", register.Period(2026)))
+    pdf = register.register_pdf(office.get_office(), "signature", register.Period(2026), items, dt.date(2027, 1, 2))
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) >= 4 and all("Số chứng thực Ngày chứng thực" in " ".join(p.split()) for p in pages)
+    assert "Khóa sổ năm 2026" in " ".join(pages[-1].split())  # with entries on its page, never alone
+    lines = [line.strip() for p in pages for line in p.splitlines()]
+    numbers = [int(a) for a, b in zip(lines, lines[1:], strict=False) if a.isdigit() and b == "26/11/2026"]
+    assert numbers == list(range(1, 121))
+    labels = [line for p in pages for line in p.splitlines() if line.startswith("Quyển số: 0")]
+    assert labels == ["Quyển số: 01/2026-SCT/CK,ĐC", "Quyển số: 02/2026-SCT/CK,ĐC", "Quyển số: 03/2026-SCT/CK,ĐC"]
+
+
+def test_register_pages_carry_a_volume_label_and_the_closing_with_entries():
+    from types import SimpleNamespace
+
+    from reportlab.platypus import Table
+
+    def entry(n, volume=1):
+        return SimpleNamespace(number=n, volume=volume, year=2026, certified_at=AT, signer_name="B",
+                               signer_title="", requester="A", document="Giấy", fee=10000, electronic=False,
+                               series="SCT/CK,ĐC", dossier_id=n, pages=0, copies=0)
+
+    widths = register._widths("signature", 770)
+    row = register.LEADING + 4  # a one-line row: leading + top and bottom padding
+
+    def pages(items, room, tail):
+        tables = [f for f in register._tables("signature", items, widths, room, room, tail) if isinstance(f, Table)]
+        return [len(t._cellvalues) - 1 for t in tables]  # rows under the header
+
+    [one] = [f for f in register._tables("signature", [entry(1)], widths, 1e6, 1e6, 0) if isinstance(f, Table)]
+    header = one.wrap(770, 1e6)[1] - 2 * row  # the volume label and one entry under the header
+    room = header + 5 * row + 1  # five rows a page
+    # 9 entries + the volume's label = 10 rows: 5 and 5 fill two pages, the closing would stand alone,
+    # so the last 3 entries go with it: 5, 2, 3
+    assert pages([entry(n) for n in range(1, 10)], room, tail=3 * row) == [5, 2, 3]
+    assert pages([entry(n) for n in range(1, 10)], room, tail=0) == [5, 5]
+    # a volume's label never ends a page: label 1 and entries 1-3, then label 2 would end the page;
+    # it moves on with entries 4-7
+    assert pages([entry(n, 1 if n < 4 else 2) for n in range(1, 8)], room, tail=0) == [4, 5]

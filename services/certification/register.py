@@ -141,6 +141,7 @@ def _widths(register: str, width: float) -> list[float]:
 
 PADDING = 2.5, 1.5, 2.5  # points: left and right, top, bottom of each cell
 SIZE, LEADING = 10, 11.5
+KEEP_WITH_CLOSING = 3  # entries carried to the closing's page when it would be alone
 BOLD = f"{FONT}-Bold"
 
 
@@ -163,10 +164,11 @@ def _lines(text: str, font: str, width: float) -> list[str]:
 
 
 def _tables(register: str, items: list[Certification], widths: list[float], first_room: float,
-            room: float) -> list:
+            room: float, tail: float) -> list:
     """The entries as one grid per page (a row names each volume where it begins). Cells are plain
     text wrapped here and rows laid out page by page: one long table of paragraphs split by reportlab
     takes minutes for a year's register."""
+    _fonts()
     side, top, bottom = PADDING
     series = REGISTERS[register][0]
 
@@ -183,18 +185,23 @@ def _tables(register: str, items: list[Certification], widths: list[float], firs
             label = f"Quyển số: {volume:02d}/{entry.year}-{series}"
             lines.append(([label] + [""] * (len(values) - 1), LEADING + top + bottom, True))
         lines.append((*row_of(values, FONT), False))
-    out: list = []
-    body, spans, free = [header], [], first_room - header_height
+    pages: list[list[tuple[list[str], bool]]] = [[]]
+    free = first_room - header_height
     for cells, needed, span in lines:
-        if needed > free and len(body) > 1:
-            out += [_grid(body, spans, widths), PageBreak()]
-            body, spans, free = [header], [], room - header_height
-        if span:
-            spans.append(len(body))
-        body.append(cells)
+        if needed > free and pages[-1]:
+            label = [pages[-1].pop()] if pages[-1][-1][1] and len(pages[-1]) > 1 else []  # with its entries
+            pages.append(label)
+            free = room - header_height - (LEADING + top + bottom) * len(label)
+        pages[-1].append((cells, span))
         free -= needed
-    out.append(_grid(body, spans, widths))
-    return out
+    if free < tail and len(pages[-1]) > KEEP_WITH_CLOSING:  # the closing never stands alone on a page
+        pages[-1], moved = pages[-1][:-KEEP_WITH_CLOSING], pages[-1][-KEEP_WITH_CLOSING:]
+        pages.append(moved)
+    out: list = []
+    for page in pages:
+        body = [header] + [cells for cells, _span in page]
+        out += [_grid(body, [i + 1 for i, (_c, span) in enumerate(page) if span], widths), PageBreak()]
+    return out[:-1]
 
 
 def _page_number(canvas, doc) -> None:
@@ -230,18 +237,21 @@ def register_pdf(office: Office, register: str, period: Period, items: list[Cert
         story.append(Paragraph("Quyển số: " + ", ".join(f"{v:02d}/{period.year}-{series}" for v in volumes),
                                s["center"]))
     story.append(Spacer(1, 6))
-    if items:
-        used = sum(f.wrap(width, doc.height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story)
-        story += _tables(register, items, _widths(register, width), doc.height - used - 4, doc.height - 4)
-    else:
-        story.append(Paragraph("Không có việc chứng thực nào trong kỳ này.", s["center"]))
     dated = f"{esc(office.place)}, {vn_date(today)}" if nfc(office.place) else vn_date(today).capitalize()
     sign = [Paragraph(f"<i>{dated}</i>", s["center"]),
             *signature_block("NGƯỜI THỰC HIỆN CHỨNG THỰC", "", note="(Ký, ghi rõ họ tên, đóng dấu)")]
     block = Table([["", sign]], colWidths=[width / 2, width / 2])
     block.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story.append(KeepTogether([Spacer(1, 8), _closing(period, items, today), block]))  # never orphaned
+    closing = [Spacer(1, 8), _closing(period, items, today), block]
+    tail = sum(f.wrap(width, doc.height)[1] for f in closing) + 4
+    if items:
+        used = sum(f.wrap(width, doc.height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story)
+        story += _tables(register, items, _widths(register, width), doc.height - used - 4, doc.height - 4,
+                         tail)
+    else:
+        story.append(Paragraph("Không có việc chứng thực nào trong kỳ này.", s["center"]))
+    story.append(KeepTogether(closing))  # the count and the signature stay together
     doc.build(story)
     return buffer.getvalue()
 
