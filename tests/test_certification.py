@@ -169,12 +169,33 @@ def test_a_failure_saves_nothing_and_uses_no_number(ctx, tmp_path, chair):
         issue.certify_copies(dossier, [issue.CopyRequest(comps[0]), issue.CopyRequest(comps[2], electronic=True)],
                              CHAIR, office.get_office(), str(tmp_path), "chair", credential=chair[0], at=AT)
     assert failure.value.field == "scan_3"
-    # A scan that is not a PDF nor an image fails after the first numbers were taken: all rolled back.
+    # A damaged scan is refused before any number is taken.
     with pytest.raises(issue.CertificationError):
         issue.certify_copies(dossier, [issue.CopyRequest(comps[0]),
                                        issue.CopyRequest(comps[2], True, b"%PDF-1.4 broken", "application/pdf")],
                              CHAIR, office.get_office(), str(tmp_path), "chair", credential=chair[0], at=AT)
     assert Certification.select().count() == 0
+    assert CertificationSequence.select().where(CertificationSequence.last > 0).count() == 0
+
+
+def test_a_signature_failing_midway_gives_every_number_back(ctx, tmp_path, chair, monkeypatch):
+    from services import signing
+
+    dossier = three_originals(str(tmp_path))
+    comps = issue.originals(dossier)
+    real, calls = signing.sign_pdf, []
+
+    def second_fails(*args, **kwargs):  # the token pulled out while the second copy is signed
+        calls.append(1)
+        if len(calls) == 2:
+            raise signing.SigningError("The signing token is not plugged in or was removed.")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(signing, "sign_pdf", second_fails)
+    with pytest.raises(signing.SigningError):
+        issue.certify_copies(dossier, [issue.CopyRequest(comps[0], True), issue.CopyRequest(comps[1], True)],
+                             CHAIR, office.get_office(), str(tmp_path), "chair", credential=chair[0], at=AT)
+    assert len(calls) == 2 and Certification.select().count() == 0
     assert CertificationSequence.select().where(CertificationSequence.last > 0).count() == 0
     made = issue.certify_copies(dossier, [issue.CopyRequest(c) for c in comps], CHAIR, office.get_office(),
                                 str(tmp_path), "chair", at=AT)
@@ -283,7 +304,7 @@ def test_the_visible_signature_sits_in_the_endorsements_empty_room(ctx, tmp_path
                                                CHAIR, office.get_office(), str(tmp_path), "a",
                                                credential=chair[0], at=AT)
     unsigned, box = documents.electronic_copy(storage.read(dossier.components[0].file, str(tmp_path)),
-                                              "application/pdf", electronic, office.get_office())
+                                              electronic, office.get_office())
     signed = storage.read(electronic.file, str(tmp_path))
 
     def colours(pdf: bytes, name: str) -> set:

@@ -132,29 +132,34 @@ def _last_page(entry: Certification, office: Office, scan_pages: int) -> tuple[b
     return buffer.getvalue(), (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
-def electronic_copy(scan: bytes, mime: str, entry: Certification, office: Office) -> tuple[bytes, tuple]:
-    """The scan of the original (PDF or image) with the endorsement page appended, ready to sign;
-    returns the PDF and the box where the visible signature goes on its last page."""
-    from pypdf import PdfReader, PdfWriter
+def scan_pdf(scan: bytes, mime: str, name: str) -> bytes:
+    """The scan of an original as a PDF (an image is set on an A4 page), checked to be readable:
+    done before any number is taken, so a bad scan never holds the register."""
+    from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
-    source = scan if mime == "application/pdf" else _image_pdf(scan, entry.document)
-    writer = PdfWriter()
+    source = scan if mime == "application/pdf" else _image_pdf(scan, name)
     try:
         reader = PdfReader(io.BytesIO(source))
-        encrypted = reader.is_encrypted
-        if not encrypted:
-            for page in reader.pages:
-                writer.add_page(page)
-        count = len(writer.pages)
+        readable = not reader.is_encrypted and len(reader.pages) > 0 and all(p.mediabox for p in reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
-        raise DocumentError(N_("The scan of %(name)s cannot be read."), name=entry.document) from None
-    if encrypted or not count:
-        raise DocumentError(N_("The scan of %(name)s cannot be read."), name=entry.document)
-    last, box = _last_page(entry, office, count)
+        readable = False
+    if not readable:
+        raise DocumentError(N_("The scan of %(name)s cannot be read."), name=name)
+    return source
+
+
+def electronic_copy(scan: bytes, entry: Certification, office: Office) -> tuple[bytes, tuple]:
+    """The scan of the original (a PDF from scan_pdf) with the endorsement page appended, ready to
+    sign; returns the PDF and the box where the visible signature goes on its last page."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(scan)).pages:
+        writer.add_page(page)
+    last, box = _last_page(entry, office, len(writer.pages))
     writer.add_page(PdfReader(io.BytesIO(last)).pages[0])
     writer.add_metadata({"/Title": nfc(f"Bản sao điện tử - {entry.document}"), "/Author": "Một Cửa Số"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), box
-

@@ -108,10 +108,7 @@ def certify_copies(dossier: Dossier, requests: list[CopyRequest], signer: Signer
     if wants_electronic and credential is None:
         raise CertificationError(N_("An electronic copy is signed: choose the certificate file and type its "
                                     "passphrase."), "certificate")
-    for r in requests:
-        if r.electronic and r.scan is None and r.component.file_id is None:
-            raise CertificationError(N_("%(name)s has no scan: scan the original to issue its electronic copy."),
-                                     f"scan_{r.component.position}", name=r.component.name)
+    scans = {r.component.id: _scan(r, data_dir) for r in requests if r.electronic}
     made: list[Certification] = []
     with write_transaction():
         dossier = Dossier.get_by_id(dossier.id)
@@ -132,7 +129,7 @@ def certify_copies(dossier: Dossier, requests: list[CopyRequest], signer: Signer
                     target = _entry(dossier, number, "copy", comp.name, signer, at, user, office, fee=0,
                                     pages=comp.pages, copies=0, electronic=True)
                     made.append(target)
-                _sign_copy(target, r, credential, office, data_dir)
+                _sign_copy(target, scans[comp.id], credential, office, data_dir)
         audit.record(actor, "certification.issue", "dossier", dossier.code, None,
                      {"entries": [_summary(e) for e in made], "signer": signer.name})
     return made
@@ -147,16 +144,25 @@ def _entry(dossier: Dossier, number: numbering.Number, kind: str, document: str,
                                 recorded_by=user, **fields)
 
 
-def _sign_copy(entry: Certification, request: CopyRequest, credential: signing.Credential, office: Office,
-               data_dir: str) -> None:
+def _scan(request: CopyRequest, data_dir: str) -> bytes:
+    """The original's scan as a readable PDF: brought now, or kept since intake."""
+    comp = request.component
     if request.scan is not None:
         scan, mime = request.scan, request.scan_mime
+    elif comp.file_id is not None:
+        scan, mime = storage.read(comp.file, data_dir), comp.file.mime
     else:
-        scan, mime = storage.read(request.component.file, data_dir), request.component.file.mime
+        raise CertificationError(N_("%(name)s has no scan: scan the original to issue its electronic copy."),
+                                 f"scan_{comp.position}", name=comp.name)
     try:
-        pdf, box = documents.electronic_copy(scan, mime, entry, office)
+        return documents.scan_pdf(scan, mime, comp.name)
     except documents.DocumentError as exc:
-        raise CertificationError(exc.message, f"scan_{request.component.position}", **exc.params) from None
+        raise CertificationError(exc.message, f"scan_{comp.position}", **exc.params) from None
+
+
+def _sign_copy(entry: Certification, scan: bytes, credential: signing.Credential, office: Office,
+               data_dir: str) -> None:
+    pdf, box = documents.electronic_copy(scan, entry, office)
     appearance = signing.Appearance(signer=credential.name, title=entry.signer_title,
                                     agency=office.parent_body, box=box)
     signed = signing.sign_pdf(pdf, credential, appearance, reason="Chứng thực bản sao điện tử từ bản chính",
