@@ -380,3 +380,22 @@ def test_register_pages_carry_a_volume_label_and_the_closing_with_entries():
     # a volume's label never ends a page: label 1 and entries 1-3, then label 2 would end the page;
     # it moves on with entries 4-7
     assert pages([entry(n, 1 if n < 4 else 2) for n in range(1, 8)], room, tail=0) == [4, 5]
+
+
+@pytest.mark.parametrize("status", [1, 3, 5, 7, 8])
+def test_a_dossier_not_open_for_certification_is_refused(ctx, tmp_path, status):
+    from models import Dossier
+
+    dossier = receive("2.000884", data_dir=str(tmp_path))
+    Dossier.update(status=status).where(Dossier.id == dossier.id).execute()
+    with pytest.raises(issue.CertificationError) as refused:
+        issue.certify_papers(dossier, ["Giấy ủy quyền"], CHAIR, office.get_office(), "a", at=AT)
+    assert refused.value.message == "This dossier cannot be certified in its current status."
+    assert Certification.select().count() == 0
+
+
+def test_a_dossier_of_another_procedure_is_not_certified_here(ctx, tmp_path):
+    dossier = receive("1.004873", data_dir=str(tmp_path))
+    assert issue.kind_of(dossier) is None
+    with pytest.raises(issue.CertificationError):
+        issue.certify_papers(dossier, ["Giấy"], CHAIR, office.get_office(), "a", at=AT)

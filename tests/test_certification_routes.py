@@ -129,3 +129,11 @@ def test_the_register_page_costs_the_same_queries_for_more_entries(app, login):
         assert page.status_code == 200
         counts.append(len(seen))
     assert counts[0] == counts[1]
+
+
+def test_other_procedures_have_no_certification_page(app, login):
+    code = _dossier(app, "1.004873")
+    session = login("intake")
+    assert 'id="certification-link"' not in session.get(f"/intake/{code}").get_data(as_text=True)
+    assert session.get(f"/certification/{code}").status_code == 404
+    assert _form(session, code).status_code == 404
