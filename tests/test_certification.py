@@ -399,3 +399,11 @@ def test_a_dossier_of_another_procedure_is_not_certified_here(ctx, tmp_path):
     assert issue.kind_of(dossier) is None
     with pytest.raises(issue.CertificationError):
         issue.certify_papers(dossier, ["Giấy"], CHAIR, office.get_office(), "a", at=AT)
+
+
+def test_copies_need_originals_of_this_dossier(ctx, tmp_path):
+    one, other = three_originals(str(tmp_path)), three_originals(str(tmp_path))
+    for requests in ([], [issue.CopyRequest(issue.originals(other)[0])]):
+        with pytest.raises(issue.CertificationError):
+            issue.certify_copies(one, requests, CHAIR, office.get_office(), str(tmp_path), "a", at=AT)
+    assert Certification.select().count() == 0

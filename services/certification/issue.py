@@ -104,6 +104,8 @@ def certify_copies(dossier: Dossier, requests: list[CopyRequest], signer: Signer
     signed with ``credential``) under its own type code when the settings give one, else under the same
     number. Nothing is saved, and no number is used, when anything fails."""
     at = _local(at)
+    if not requests or any(r.component.dossier_id != dossier.id for r in requests):
+        raise CertificationError(N_("This dossier has no original with copies to certify."))
     wants_electronic = any(r.electronic for r in requests)
     if wants_electronic and credential is None:
         raise CertificationError(N_("An electronic copy is signed: choose the certificate file and type its "
