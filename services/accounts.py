@@ -48,6 +48,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "document.sign": frozenset({"leader"}),
     "certification.issue": frozenset({"admin", "leader", "intake"}),  # number and endorse at the counter
     "certification.register": frozenset({"admin", "leader", "intake", "inspector"}),  # print the registers
+    "rating.tablet": frozenset({"admin", "intake"}),  # the counter tablet and inviting a rating on it
+    "notification.view": frozenset({"admin", "leader", "intake", "specialist"}),  # one's own notices
+    "outbox.manage": frozenset({"admin", "leader", "intake"}),  # messages to applicants: print, send again
+    # training sessions, the support hotline and the FAQ (issue 8)
+    "training.manage": frozenset({"admin", "trainer"}),
+    "hotline.manage": frozenset({"admin", "trainer"}),
+    "hotline.report": frozenset({"admin", "leader", "trainer", "inspector"}),
 }
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
