@@ -93,16 +93,19 @@ def create_app(config: dict | None = None) -> Flask:
         dossiers,
         errors,
         intake,
+        materials,
         payments,
         processing,
         public,
         security,
         signing,
+        toolkit,
         trust,
         verify,
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
-                   trust, signing):
+                   trust, signing,
+                   toolkit, materials):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)

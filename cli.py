@@ -66,7 +66,10 @@ def register(app) -> None:
         applied = apply_migrations()
         added = catalog.load_seed()
         seeded = checklists.seed_all()
-        click.echo(f"migrations applied: {len(applied)}; procedures added: {added}; checklists seeded: {seeded}")
+        from services.toolkit import starter
+        guides = starter.seed(app.config["DATA_DIR"])
+        click.echo(f"migrations applied: {len(applied)}; procedures added: {added}; checklists seeded: {seeded}; "
+                   f"starter guides added: {guides}")
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)
