@@ -61,7 +61,10 @@ def _upload(required: bool):
         blob = storage.store_stream(file.stream, data_dir, max_mb * 1024 * 1024)
     except storage.TooLarge:
         blob = storage.Blob("", max_mb * 1024 * 1024 + 1, b"")
-    return materials.check_upload(blob, file.filename, data_dir, max_mb)
+    upload, error = materials.check_upload(blob, file.filename, data_dir, max_mb)
+    if error and "kind" in error[1]:
+        error = (error[0], {**error[1], "kind": _(error[1]["kind"])})
+    return upload, error
 
 
 def _form_page(material=None, form=None, errors=None):
