@@ -65,8 +65,8 @@ def docx(slug):
 def preview(slug):
     prepared = _prepared(slug)
     response = Response(kit.preview_png(prepared, current_app.config["DATA_DIR"]), mimetype="image/png")
-    if request.args.get("v") == prepared.preview_key:
-        response.headers["Cache-Control"] = PREVIEW_CACHE
+    keyed = request.args.get("v") == prepared.preview_key
+    response.headers["Cache-Control"] = PREVIEW_CACHE if keyed else "no-store"
     return response
 
 
