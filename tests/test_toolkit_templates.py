@@ -137,7 +137,7 @@ def test_the_list_shows_every_template_with_its_preview(ctx, login):
     assert image.data.startswith(b"\x89PNG") and image.headers["Cache-Control"].startswith("private, max-age")
     from PIL import Image
 
-    assert Image.open(io.BytesIO(image.data)).size[0] == 220
+    assert Image.open(io.BytesIO(image.data)).size[0] == 180
     assert session.get("/toolkit/templates/leaflet.png").headers["Cache-Control"] == "no-store"  # no key
 
 

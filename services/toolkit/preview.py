@@ -16,8 +16,8 @@ from services.toolkit.content import Template, Texts
 from services.toolkit.render import OfficeInfo
 
 LAYOUT_VERSION = "1"  # bump when render.py changes what a page looks like
-WIDTH_PX = 220
-COLOURS = 32  # a palette image: a few kilobytes each
+WIDTH_PX = 180
+COLOURS = 16  # a palette image: a few kilobytes each
 
 
 def key(template: Template, texts: Texts, office: OfficeInfo) -> str:
