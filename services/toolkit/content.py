@@ -27,11 +27,12 @@ class Template:
     page: tuple[float, float]
     qrs: tuple[str, ...]  # "lookup" (this office's public lookup) and/or "portal"
     numbered: bool  # steps (1, 2, 3) or bullet points
+    emphasis: float = 1.0  # larger type for a few words read from afar (the poster)
 
 
 TEMPLATES = {t.slug: t for t in (
     Template("leaflet", N_("Leaflet"), "A4", A4, ("portal", "lookup"), False),
-    Template("poster", N_("Poster"), "A3", A3, ("portal", "lookup"), False),
+    Template("poster", N_("Poster"), "A3", A3, ("portal", "lookup"), False, 1.4),
     Template("standee", N_("Counter standee"), "80 × 200 cm", STANDEE, ("portal", "lookup"), False),
     Template("guide-online", N_("Guide: submitting online"), "A5", A5, ("portal",), True),
     Template("guide-payment", N_("Guide: paying online"), "A5", A5, ("portal",), True),

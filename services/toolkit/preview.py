@@ -15,7 +15,7 @@ import pypdfium2
 from services.toolkit.content import Template, Texts
 from services.toolkit.render import OfficeInfo
 
-LAYOUT_VERSION = "1"  # bump when render.py changes what a page looks like
+LAYOUT_VERSION = "2"  # bump when render.py changes what a page looks like
 WIDTH_PX = 180
 COLOURS = 16  # a palette image: a few kilobytes each
 

@@ -46,7 +46,7 @@ def _scale(template: Template) -> float:
     """Type and spacing relative to an A4 page; A5 keeps a readable size, a tall standee (read from
     a few metres away) has larger type than its width alone gives."""
     width, height = template.page
-    return max(width / A4[0], 0.8) * (1.5 if height > 2 * width else 1)
+    return max(width / A4[0], 0.8) * (1.5 if height > 2 * width else 1) * template.emphasis
 
 
 def _style(name: str, size: float, bold: bool = False, color=colors.black, align=TA_CENTER,
@@ -105,7 +105,8 @@ def render_pdf(template: Template, texts: Texts, office: OfficeInfo) -> bytes:
     """The template as a one-page PDF (the same input gives the same bytes)."""
     width, height = template.page
     s = _scale(template)
-    margin = 15 * mm * s
+    band = s / template.emphasis  # the office's bands keep the page's own scale
+    margin = 15 * mm * band
     inner = width - 2 * margin
     styles()  # registers the font family
     buffer = io.BytesIO()
@@ -114,15 +115,17 @@ def render_pdf(template: Template, texts: Texts, office: OfficeInfo) -> bytes:
     canvas.setAuthor(office.name)
     canvas.setCreator("Một Cửa Số")
 
-    white_small = _style("head_small", 12 * s, color=colors.white)
-    white_big = _style("head_big", 16 * s, bold=True, color=colors.white)
-    head_h, foot_h = 30 * mm * s, 30 * mm * s
+    white_small = _style("head_small", 12 * band, color=colors.white)
+    white_big = _style("head_big", 16 * band, bold=True, color=colors.white)
+    head_h = 30 * mm * band
     _band(canvas, height - head_h, head_h, [(esc(office.parent_body.upper()), white_small),
                                             (esc(office.name.upper()), white_big)], width, margin)
     footer = [(f"Địa chỉ: {esc(office.address)}" if office.address else "", white_small),
               (f"Đường dây nóng: {esc(office.hotline)}" if office.hotline else "", white_big),
               (f"Giờ làm việc: {esc(office.hours)}" if office.hours else "", white_small)]
-    _band(canvas, 0, foot_h, footer, width, margin)
+    foot_h = 30 * mm * band if any(text for text, _style in footer) else 0
+    if foot_h:
+        _band(canvas, 0, foot_h, footer, width, margin)
 
     blocks = [Paragraph(esc(texts.title), _style("title", 26 * s, bold=True, color=BRAND))]
     if texts.intro:
