@@ -30,7 +30,8 @@ def _login(page, base, username):
 def test_templates_page_shows_every_preview_and_takes_new_wording(server, browser, tmp_path):  # noqa: F811
     page = _page(browser)
     _login(page, server, "trainer")
-    page.click("text=Bộ công cụ truyền thông")
+    page.click("summary:has-text('Đào tạo, hỗ trợ')")  # the top bar's menu
+    page.click("header >> text=Bộ công cụ truyền thông")
     page.wait_for_url(f"{server}/toolkit/templates")
     images = page.locator("ul.kit img")
     assert images.count() == 7
