@@ -62,8 +62,9 @@ def _upload(required: bool):
     except storage.TooLarge:
         blob = storage.Blob("", max_mb * 1024 * 1024 + 1, b"")
     upload, error = materials.check_upload(blob, file.filename, data_dir, max_mb)
-    if error and "kind" in error[1]:
-        error = (error[0], {**error[1], "kind": _(error[1]["kind"])})
+    if error and "kind" in error[1]:  # the kind of file is a message id too
+        kind = error[1]["kind"]
+        error = (error[0], {**error[1], "kind": _(kind)})
     return upload, error
 
 
