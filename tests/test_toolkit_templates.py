@@ -77,7 +77,7 @@ def test_each_template_carries_the_office_and_its_qr_codes(public_office, login,
     text = _text(pdf)
     assert NAME.upper() in text
     assert f"Đường dây nóng: {HOTLINE}" in text
-    assert "Giờ làm việc: Thứ Hai đến thứ Sáu: sáng 07:30–11:30, chiều 13:30–17:00" in text
+    assert "Giờ làm việc: Thứ Hai đến thứ Sáu, sáng 07:30–11:30, chiều 13:30–17:00" in text
     assert _qr_codes(_page_png(pdf, tmp_path), tmp_path) == EXPECTED_QR[slug]
 
 

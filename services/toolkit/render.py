@@ -38,7 +38,7 @@ class OfficeInfo:
 
 
 def hours_line(morning_start: str, morning_end: str, afternoon_start: str, afternoon_end: str) -> str:
-    return (f"Thứ Hai đến thứ Sáu: sáng {morning_start}–{morning_end}, "
+    return (f"Thứ Hai đến thứ Sáu, sáng {morning_start}–{morning_end}, "
             f"chiều {afternoon_start}–{afternoon_end}")
 
 

@@ -66,7 +66,7 @@ def render_docx(template: Template, texts: Texts, office: OfficeInfo) -> bytes:
     for cell, kind in zip(table.rows[0].cells, template.qrs, strict=True):
         picture = cell.paragraphs[0]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        picture.add_run().add_picture(_qr_png(office.url(kind)), width=Mm(40))
+        picture.add_run().add_picture(_qr_png(office.url(kind)), width=Mm(30 if width < 200 else 40))
         for text, size, bold in ((QR_CAPTIONS[kind], 12, True), (office.url(kind), 9, False)):
             line = cell.add_paragraph()
             line.alignment = WD_ALIGN_PARAGRAPH.CENTER
