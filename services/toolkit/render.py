@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
-from services.documents import FONT, esc, qr_drawing, styles
+from services.documents import FONT, agency_lines, esc, qr_drawing, styles
 from services.toolkit.content import QR_CAPTIONS, Template, Texts
 
 BRAND = colors.HexColor("#0b4f8a")
@@ -101,6 +101,12 @@ def _band(canvas: Canvas, y: float, height: float, lines: list[tuple[str, Paragr
     frame.addFromList([Spacer(1, max(0, (height - used) / 2)), *paragraphs], canvas)
 
 
+def _agency(name: str, style: ParagraphStyle, width: float) -> str:
+    """An agency's name in capitals, broken between words but never inside its place name."""
+    lines = agency_lines(name.upper(), style.fontName, style.fontSize, width)
+    return "<br/>".join(esc(line) for line in lines) if lines else esc(name.upper())
+
+
 def render_pdf(template: Template, texts: Texts, office: OfficeInfo) -> bytes:
     """The template as a one-page PDF (the same input gives the same bytes)."""
     width, height = template.page
@@ -118,8 +124,9 @@ def render_pdf(template: Template, texts: Texts, office: OfficeInfo) -> bytes:
     white_small = _style("head_small", 12 * band, color=colors.white)
     white_big = _style("head_big", 16 * band, bold=True, color=colors.white)
     head_h = 30 * mm * band
-    _band(canvas, height - head_h, head_h, [(esc(office.parent_body.upper()), white_small),
-                                            (esc(office.name.upper()), white_big)], width, margin)
+    _band(canvas, height - head_h, head_h, [(_agency(office.parent_body, white_small, width - 2 * margin), white_small),
+                                            (_agency(office.name, white_big, width - 2 * margin), white_big)],
+          width, margin)
     footer = [(f"Địa chỉ: {esc(office.address)}" if office.address else "", white_small),
               (f"Đường dây nóng: {esc(office.hotline)}" if office.hotline else "", white_big),
               (f"Giờ làm việc: {esc(office.hours)}" if office.hours else "", white_small)]
