@@ -214,3 +214,16 @@ def test_one_query_for_the_wording_of_every_template(ctx, login):
     finally:
         db.obj.execute_sql = original
     assert len(queries) == 1
+
+
+def test_a_preview_is_rendered_once_per_wording(ctx, login, monkeypatch):
+    from services.toolkit import preview
+
+    calls = []
+    real = preview.png_from_pdf
+    monkeypatch.setattr(preview, "png_from_pdf", lambda pdf: calls.append(1) or real(pdf))
+    session = login("trainer")
+    first = session.get("/toolkit/templates/poster.png").data
+    assert session.get("/toolkit/templates/poster.png").data == first and len(calls) == 1
+    session.post("/toolkit/templates/poster/edit", data={"title": "Áp phích mới", "items": "Một ý"})
+    assert session.get("/toolkit/templates/poster.png").data != first and len(calls) == 2
