@@ -46,6 +46,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "user.manage": frozenset({"admin"}),
     "token.manage": frozenset({"admin"}),
     "document.sign": frozenset({"leader"}),
+    "rating.tablet": frozenset({"admin", "intake"}),  # the counter tablet and inviting a rating on it
+    "notification.view": frozenset({"admin", "leader", "intake", "specialist"}),  # one's own notices
+    "outbox.manage": frozenset({"admin", "leader", "intake"}),  # messages to applicants: print, send again
+    # training sessions, the support hotline and the FAQ (issue 8)
+    "training.manage": frozenset({"admin", "trainer"}),
+    "hotline.manage": frozenset({"admin", "trainer"}),
+    "hotline.report": frozenset({"admin", "leader", "trainer", "inspector"}),
     "toolkit.use": frozenset(ROLES),  # communication templates and the staff materials library
     "toolkit.edit": frozenset({"admin", "trainer"}),  # the office's wording of the templates
     "material.manage": frozenset({"admin", "trainer"}),  # upload and version materials
