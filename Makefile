@@ -34,6 +34,7 @@ test: install-test
 bench: install-test
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_processing
+	$(BIN)/python -m tests.bench_toolkit
 
 i18n: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o translations/messages.pot --no-location --sort-output app.py cli.py blueprints services templates

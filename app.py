@@ -98,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
         errors,
         hotline,
         intake,
+        materials,
         notifications,
         payments,
         practice_mode,
@@ -106,13 +107,14 @@ def create_app(config: dict | None = None) -> Flask:
         security,
         signing,
         tablet,
+        toolkit,
         training,
         trust,
         verify,
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
                    trust, signing, tablet, notifications,
-                   certification):
+                   certification, toolkit, materials):
         app.register_blueprint(module.bp)
     for blueprint in (training.bp, training.public_bp, hotline.bp, hotline.faq_bp):  # sessions, feedback, hotline, FAQ
         app.register_blueprint(blueprint)

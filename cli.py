@@ -110,8 +110,10 @@ def register(app) -> None:
         added = catalog.load_seed()
         seeded = checklists.seed_all()
         filled = history.fill_warn_at(office_service.calendar())
+        from services.toolkit import starter
+        guides = starter.seed(app.config["DATA_DIR"])
         click.echo(f"migrations applied: {len(applied)}; procedures added: {added}; checklists seeded: {seeded}"
-                   + (f"; 75% moments filled: {filled}" if filled else ""))
+                   + (f"; 75% moments filled: {filled}" if filled else "") + f"; starter guides added: {guides}")
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)

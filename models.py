@@ -648,6 +648,57 @@ class FaqEntry(BaseModel):
     hidden = BooleanField(default=False)  # taken off the FAQ (kept, never deleted)
 
 
+# --- Toolkit: materials library and communication templates ---------------------------------
+
+class Material(BaseModel):
+    """A training or communication material; its current file is its latest version."""
+
+    title = CharField()
+    description = TextField(default="")
+    topic = CharField(index=True)  # services.toolkit.materials.TOPICS
+    audience = CharField(index=True)  # staff | citizens (citizens: listed on the public page)
+    search_key = TextField(default="")  # title, description, file name: lower-case, no accents
+    version = IntegerField(default=1)
+    file = ForeignKeyField(StoredFile, on_delete="RESTRICT")
+    file_name = CharField()
+    mime = CharField()
+    size = IntegerField()
+    downloads = IntegerField(default=0)
+    starter = CharField(default="")  # the starter guide it was generated from, "" for an upload
+    updated_at = AwareDateTimeField(default=now, index=True)
+    created_by = CharField()
+
+
+class MaterialVersion(BaseModel):
+    """Every file a material has had: a new upload makes a new version, nothing is deleted."""
+
+    material = ForeignKeyField(Material, backref="versions", on_delete="CASCADE")
+    number = IntegerField()
+    file = ForeignKeyField(StoredFile, on_delete="RESTRICT")
+    file_name = CharField()
+    mime = CharField()
+    size = IntegerField()
+    note = CharField(default="")
+    uploaded_at = AwareDateTimeField(default=now)
+    uploaded_by = CharField()
+
+    class Meta:
+        indexes = ((("material", "number"), True),)
+
+
+class TemplateText(BaseModel):
+    """The office's own wording of one field of a communication template (else the default)."""
+
+    slug = CharField()
+    field = CharField()
+    text = TextField()
+    updated_at = AwareDateTimeField(default=now)
+    updated_by = CharField()
+
+    class Meta:
+        indexes = ((("slug", "field"), True),)
+
+
 MODELS = [
     Office, CalendarOverride, Unit, User, LoginThrottle, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
@@ -657,4 +708,5 @@ MODELS = [
     Notification, OutboxMessage, DeliveryAttempt, MessagingSettings,
     TrainingSession, TrainingAttendee, TrainingFeedback, TrainingAction, HotlineCall, FaqEntry,
     CertificationSetting, CertificationSequence, Certification,
+    Material, MaterialVersion, TemplateText,
 ]

@@ -15,7 +15,8 @@ from services.calendar import VN_TZ
 bp = Blueprint("auth", __name__)
 
 PUBLIC_BLUEPRINTS = {"public", "citizen", "api", "verify", "feedback", "faq"}
-PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static",
+                    "materials.index", "materials.download"}  # citizen materials
 
 
 def install_guard(app) -> None:

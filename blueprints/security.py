@@ -20,9 +20,9 @@ CSP = "; ".join((
 # from its content at upload (PDF, JPEG or PNG only) and nosniff keeps browsers to it. Chromium's PDF
 # viewer still shows a sandboxed PDF (test_browser_accounts looks at it).
 SCAN_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'"
-SCAN_ENDPOINTS = {"intake.scan"}
+SCAN_ENDPOINTS = {"intake.scan", "materials.download", "materials.version"}
 # Static links carry a content hash (see app._static_url): only they may be cached.
-CACHEABLE_ENDPOINTS = {"static"}
+CACHEABLE_ENDPOINTS = {"static", "toolkit.preview"}  # previews: keyed links, see blueprints.toolkit
 RATE_LIMITED_ENDPOINTS = ("public.lookup", "api.dossier", "feedback.submit")
 
 

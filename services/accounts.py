@@ -55,6 +55,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "training.manage": frozenset({"admin", "trainer"}),
     "hotline.manage": frozenset({"admin", "trainer"}),
     "hotline.report": frozenset({"admin", "leader", "trainer", "inspector"}),
+    "toolkit.use": frozenset(ROLES),  # communication templates and the staff materials library
+    "toolkit.edit": frozenset({"admin", "trainer"}),  # the office's wording of the templates
+    "material.manage": frozenset({"admin", "trainer"}),  # upload and version materials
 }
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")

@@ -146,6 +146,21 @@ ROUTES = [
     ("GET", "/faq", ANYONE),
     ("GET", "/hotline/faq/1", "admin trainer"),
     ("POST", "/hotline/faq/1", "admin trainer"),
+    # issue 8: every staff role downloads templates and materials; trainers (and the admin) manage
+    # materials and the templates' wording; the public sees the citizen materials only
+    ("GET", "/toolkit/templates", "admin leader intake specialist trainer inspector"),
+    ("GET", "/toolkit/templates/leaflet.pdf", "admin leader intake specialist trainer inspector"),
+    ("GET", "/toolkit/templates/guide-online.docx", "admin leader intake specialist trainer inspector"),
+    ("GET", "/toolkit/templates/poster.png", "admin leader intake specialist trainer inspector"),
+    ("GET", "/toolkit/templates/standee/edit", "admin trainer"),
+    ("POST", "/toolkit/templates/standee/edit", "admin trainer"),
+    ("GET", "/materials", ANYONE),
+    ("GET", "/materials/1/download", ANYONE),
+    ("GET", "/materials/new", "admin trainer"),
+    ("POST", "/materials/new", "admin trainer"),
+    ("GET", "/materials/1", "admin leader intake specialist trainer inspector"),
+    ("POST", "/materials/1", "admin trainer"),
+    ("GET", "/materials/1/versions/1", "admin leader intake specialist trainer inspector"),
 ]
 
 
