@@ -157,12 +157,13 @@ class Queries(logging.Handler):
 
 
 def dossier_scans(queries: list[tuple[str, tuple]]) -> tuple[int, list[str]]:
-    """(queries on the dossier table, plan lines that scan it). A scan of an index counts too."""
+    """(queries reading the dossier table, plan lines that scan it), for SELECTs and INSERT … SELECTs.
+    A scan of an index counts too."""
     from models import db
 
     checked, scans = 0, []
     for sql, params in queries:
-        if not sql.lstrip().upper().startswith("SELECT") or '"dossier"' not in sql:
+        if not sql.lstrip().upper().startswith(("SELECT", "INSERT")) or '"dossier"' not in sql:
             continue
         checked += 1
         aliases = {"dossier"} | set(re.findall(r'"dossier" AS "(\w+)"', sql))
