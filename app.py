@@ -92,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
         admin,
         api,
         auth,
+        certification,
         citizen,
         dossiers,
         errors,
@@ -110,7 +111,8 @@ def create_app(config: dict | None = None) -> Flask:
         verify,
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
-                   trust, signing, tablet, notifications):
+                   trust, signing, tablet, notifications,
+                   certification):
         app.register_blueprint(module.bp)
     for blueprint in (training.bp, training.public_bp, hotline.bp, hotline.faq_bp):  # sessions, feedback, hotline, FAQ
         app.register_blueprint(blueprint)
