@@ -183,5 +183,5 @@ def settings_test():
         flash(_("Nothing to send it with: set the gateway (for a phone) or the mail server (for an address) first."),
               "error")
     else:
-        flash(_("The test message was not sent: %(detail)s", detail=result.detail), "error")
+        flash(_("The test message was not sent: %(detail)s", detail=_(result.detail)), "error")
     return redirect(url_for("notifications.settings_page") + "#test")

@@ -74,6 +74,7 @@ def send_gateway(settings: MessagingSettings, channel: str, phone: str, text: st
                                      method="POST")
     start = time.monotonic()
     try:
+        practice.refuse_outgoing()
         with urllib.request.urlopen(request, timeout=settings.timeout_seconds) as response:
             response.read(4096)
             return Result("sent", f"HTTP {response.status}", _elapsed(start))
@@ -96,6 +97,7 @@ def send_email(settings: MessagingSettings, to: str, subject: str, text: str, ke
     message.set_content(text)
     start = time.monotonic()
     try:
+        practice.refuse_outgoing()
         if settings.smtp_security == "ssl":  # smtplib's own default would not check the certificate
             smtp = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.timeout_seconds,
                                     context=ssl.create_default_context())

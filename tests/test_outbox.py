@@ -355,3 +355,15 @@ def test_when_the_gateway_gives_up_the_mail_server_takes_over(ctx, gateway, smtp
     assert (message.status, message.channel, message.attempts) == ("sent", "email", 6)
     assert [a[:2] for a in _attempts(message)] == [("sms", "failed")] * 6 + [("email", "sent")]
     assert len(mailbox.messages) == 1 and len(gateway.received) == 6
+
+
+def test_the_practice_server_sends_nothing(ctx, gateway, monkeypatch):
+    from services import delivery, practice
+
+    monkeypatch.setattr(practice, "_active", True)
+    configure(gateway_url=gateway.url)  # even a gateway on this very machine
+    message = _supplement_message(ctx)
+    assert outbox.send_due(now() + dt.timedelta(seconds=1)) == {"print": 1}
+    assert _attempts(message) == [("print", "print", "practice")] and gateway.received == []
+    channel, result = delivery.send_test(outbox.get_settings(), "0912345678", "x", "admin")
+    assert result.outcome == "failed" and "practice" in result.detail and gateway.received == []
