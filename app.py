@@ -96,13 +96,14 @@ def create_app(config: dict | None = None) -> Flask:
         payments,
         processing,
         public,
+        results,
         security,
         signing,
         trust,
         verify,
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
-                   trust, signing):
+                   trust, signing, results):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)

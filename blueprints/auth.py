@@ -15,7 +15,7 @@ from services.calendar import VN_TZ
 bp = Blueprint("auth", __name__)
 
 PUBLIC_BLUEPRINTS = {"public", "citizen", "api", "verify"}
-PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "results.verify"}
 
 
 def install_guard(app) -> None:
