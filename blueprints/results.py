@@ -57,6 +57,9 @@ def _page(dossier, status=200, errors=None, form=None, sign_errors=None, done=""
     unsigned = next((d for d in context["documents"] if not d.signed_id), None)
     if form is None:
         content = results.default_content(dossier, office)
+        if unsigned is not None and unsigned.kind == "generated":  # a new draft starts from the last one
+            content = results.Content(unsigned.number, unsigned.title, unsigned.body, unsigned.signer_title,
+                                      unsigned.signer_name)
         form = {"number": content.number, "title": content.title, "body": content.body,
                 "signer_title": content.signer_title, "signer_name": content.signer_name}
     return render("results/page.html", "results/_result.html", status, **context, unsigned=unsigned,

@@ -233,13 +233,13 @@ GATE = "This dossier cannot be settled without its signed electronic result, unl
 def test_settling_needs_a_signed_result(ctx, pki, unlocked):
     dossier = _processing(ctx)
     with pytest.raises(transitions.TransitionError) as refused:
-        step(dossier.code, "settle", "2026-11-17 09:00", by="specialist")
+        step(dossier.code, "settle", "2026-11-17 09:00", by="specialist", settle_gate=True)
     assert refused.value.message == GATE
     document = _draft(ctx, dossier)
     with pytest.raises(transitions.TransitionError):  # a draft is not enough
-        step(dossier.code, "settle", "2026-11-17 09:00", by="specialist")
+        step(dossier.code, "settle", "2026-11-17 09:00", by="specialist", settle_gate=True)
     _sign(ctx, document, pki)
-    assert step(dossier.code, "settle", "2026-11-17 09:00", by="specialist")[0].status == 9
+    assert step(dossier.code, "settle", "2026-11-17 09:00", by="specialist", settle_gate=True)[0].status == 9
 
 
 def test_the_leaders_exemption_opens_the_gate(ctx):
@@ -252,13 +252,13 @@ def test_the_leaders_exemption_opens_the_gate(ctx):
         results.exempt(dossier, "   ", leader)
     assert empty.value.message == "Please write the reason."
     results.exempt(dossier, "Người dân chỉ nhận bản giấy", leader)
-    assert step(dossier.code, "settle", "2026-11-17 09:00", by="specialist")[0].status == 9
+    assert step(dossier.code, "settle", "2026-11-17 09:00", by="specialist", settle_gate=True)[0].status == 9
 
 
 def test_a_procedure_without_a_result_of_its_own_settles_freely(ctx):
     dossier = _processing(ctx, "2.001159")  # a stay notice
     assert not dossier.version.issues_result
-    assert step(dossier.code, "settle", "2026-11-16 09:30", by="specialist")[0].status == 9
+    assert step(dossier.code, "settle", "2026-11-16 09:30", by="specialist", settle_gate=True)[0].status == 9
 
 
 def test_the_settle_command_obeys_the_gate(app, runner, pki):
@@ -316,7 +316,7 @@ def test_specialist_drafts_leader_signs_citizen_downloads(app, login, pki):
     citizen = app.test_client()
     assert citizen.get(f"/d/{code}/{secret}/result.pdf").status_code == 404  # not settled yet
     with using(app):
-        step(code, "settle", "2026-11-17 09:00", by="specialist")
+        step(code, "settle", "2026-11-17 09:00", by="specialist", settle_gate=True)
     assert citizen.get(f"/d/{code}/not-the-secret/result.pdf").status_code == 404
     status = citizen.get(f"/d/{code}/{secret}").get_data(as_text=True)
     assert f"/d/{code}/{secret}/result.pdf" in status
