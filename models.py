@@ -484,6 +484,7 @@ class OrgKeystore(BaseModel):
     Its passphrase is never stored: services.keystore keeps the unlocked key in memory only."""
 
     file = ForeignKeyField(StoredFile, backref="+", on_delete="RESTRICT")
+    seal = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")  # PNG drawn in the appearance
     subject = CharField()
     fingerprint = CharField()  # SHA-256 of the certificate (DER), hex
     not_after = AwareDateTimeField()

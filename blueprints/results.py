@@ -235,8 +235,11 @@ def install():
     data, _name, problem = read_upload("certificate")
     if problem:
         return _keystore_page(422, _problem("certificate", problem))
+    seal, _seal_name, seal_problem = read_upload("seal")
+    if seal_problem == "too_large":
+        return _keystore_page(422, _(MESSAGES["too_large"]))
     try:
-        keystore.install(data, request.form.get("passphrase", ""), _data_dir(), current_user.username)
+        keystore.install(data, request.form.get("passphrase", ""), _data_dir(), current_user.username, seal)
     except signing.SigningError as exc:
         return _keystore_page(422, _(exc.message, **exc.params))
     return _after_keystore(_("The organisation certificate is installed and unlocked."))

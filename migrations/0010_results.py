@@ -55,6 +55,7 @@ def up(migrator, db):
 
     class OrgKeystore(Model):
         file = ForeignKeyField(StoredFile, backref='+', on_delete='RESTRICT')
+        seal = ForeignKeyField(StoredFile, null=True, backref='+', on_delete='RESTRICT')
         subject = CharField()
         fingerprint = CharField()
         not_after = TextField()

@@ -35,13 +35,18 @@ def installed() -> OrgKeystore | None:
     return OrgKeystore.select().order_by(OrgKeystore.id.desc()).first()
 
 
-def install(p12: bytes, passphrase: str, data_dir: str, actor: str) -> OrgKeystore:
-    """Keep a new organisational PKCS#12 (checked with its passphrase, then unlocked in memory)."""
+def install(p12: bytes, passphrase: str, data_dir: str, actor: str, seal_png: bytes = b"") -> OrgKeystore:
+    """Keep a new organisational PKCS#12 (checked with its passphrase, then unlocked in memory), with
+    the seal image its signature shows (PNG, optional)."""
     credential = load_pkcs12(p12, passphrase)
+    if seal_png and not seal_png.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise SigningError(N_("The seal image must be a PNG file."))
     digest = storage.write_blob(p12, data_dir)
+    seal = storage.write_blob(seal_png, data_dir) if seal_png else None
     with write_transaction():
         row = OrgKeystore.create(
             file=storage.file_row(digest, len(p12), P12_MIME), subject=common_name(credential.certificate)[:255],
+            seal=storage.file_row(seal, len(seal_png), "image/png") if seal else None,
             fingerprint=_fingerprint(credential), added_by=actor,
             not_after=credential.certificate.not_valid_after_utc.astimezone(VN_TZ))
         audit.record(actor, "keystore.install", "org_keystore", row.id, None,
@@ -87,6 +92,17 @@ def credential(data_dir: str) -> Credential | None:
         return None
     with _guard:
         return _unlocked.get(_slot(data_dir, row))
+
+
+def seal_png(data_dir: str) -> bytes | None:
+    """The seal image of the installed keystore, if it has one."""
+    row = installed()
+    if row is None or row.seal_id is None:
+        return None
+    try:
+        return storage.read(row.seal, data_dir)
+    except OSError:
+        return None
 
 
 def require(data_dir: str) -> Credential:

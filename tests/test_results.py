@@ -63,7 +63,9 @@ def _sign(app, document, pki):
 
 @pytest.fixture
 def unlocked(ctx, pki):
-    keystore.install(pki["org_p12"], ORG_PASS, ctx.config["DATA_DIR"], "admin")
+    from tests.test_signing import seal_png
+
+    keystore.install(pki["org_p12"], ORG_PASS, ctx.config["DATA_DIR"], "admin", seal_png())
     yield
     keystore.lock(ctx.config["DATA_DIR"], "admin")
 
@@ -144,6 +146,19 @@ def test_leader_and_organisation_signatures_are_both_valid(ctx, pki, unlocked, t
                    for a in reader.root["/Pages"]["/Kids"][0].get_object()["/Annots"]
                    if a.get_object().get("/FT") == "/Sig" or "/Parent" in a.get_object())
     assert rects == sorted([round(v) for v in document.layout[n][1:]] for n in ("organisation", "person"))
+    # the organisation's seal is drawn in red in its box, and nowhere in the leader's
+    from PIL import Image
+
+    (tmp_path / "signed.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "72", "-png", str(tmp_path / "signed.pdf"), str(tmp_path / "shot")], check=True)
+    image = Image.open(tmp_path / "shot-1.png").convert("RGB")
+
+    def red_in(box):
+        x1, y1, x2, y2 = box
+        crop = image.crop((round(x1), round(842 - y2), round(x2), round(842 - y1)))
+        return sum(1 for r, g, b in crop.getdata() if r > 150 and g < 90 and b < 90)
+
+    assert red_in(document.layout["organisation"][1:]) > 200 and red_in(document.layout["person"][1:]) == 0
     # poppler agrees, with the test CA trusted
     nss = tmp_path / "nss"
     nss.mkdir()
@@ -151,7 +166,6 @@ def test_leader_and_organisation_signatures_are_both_valid(ctx, pki, unlocked, t
     subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
     subprocess.run(["certutil", "-A", "-d", f"sql:{nss}", "-n", "ca", "-t", "CT,C,C", "-i",
                     str(tmp_path / "ca.pem")], check=True)
-    (tmp_path / "signed.pdf").write_bytes(data)
     out = subprocess.run(["pdfsig", "-nssdir", f"sql:{nss}", str(tmp_path / "signed.pdf")], capture_output=True,
                          text=True).stdout
     assert out.count("Signature is Valid.") == 2 and out.count("Certificate is Trusted.") == 2

@@ -169,10 +169,12 @@ def spots(document: ResultDocument) -> dict[str, Spot]:
     return {name: Spot(int(v[0]), tuple(float(x) for x in v[1:])) for name, v in (document.layout or {}).items()}
 
 
-def _appearance(credential: signing.Credential, title: str, agency: str, spot: Spot | None) -> signing.Appearance:
+def _appearance(credential: signing.Credential, title: str, agency: str, spot: Spot | None,
+                seal: bytes | None = None) -> signing.Appearance:
     if spot is None:
-        return signing.Appearance(signer=credential.name, title=title, agency=agency)
-    return signing.Appearance(signer=credential.name, title=title, agency=agency, page=spot.page, box=spot.box)
+        return signing.Appearance(signer=credential.name, title=title, agency=agency, seal_png=seal)
+    return signing.Appearance(signer=credential.name, title=title, agency=agency, seal_png=seal, page=spot.page,
+                              box=spot.box)
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,8 @@ def _organisation_and_store(document: ResultDocument, personal: bytes, user: Use
     """Add the organisation's signature on top of the personal one, validate both, keep the result."""
     org = keystore.require(data_dir)
     spot = spots(document).get("organisation")
-    signed = signing.sign_pdf(personal, org, _appearance(org, "", office.parent_body, spot),
+    seal = keystore.seal_png(data_dir)
+    signed = signing.sign_pdf(personal, org, _appearance(org, "", office.parent_body, spot, seal),
                               reason="Chữ ký số của cơ quan, tổ chức", location=office.place)
     digest = storage.write_blob(signed, data_dir)
     with write_transaction():
