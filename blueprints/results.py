@@ -237,7 +237,7 @@ def install():
         return _keystore_page(422, _problem("certificate", problem))
     seal, _seal_name, seal_problem = read_upload("seal")
     if seal_problem == "too_large":
-        return _keystore_page(422, _(MESSAGES["too_large"]))
+        return _keystore_page(422, _problem("seal", seal_problem))
     try:
         keystore.install(data, request.form.get("passphrase", ""), _data_dir(), current_user.username, seal)
     except signing.SigningError as exc:

@@ -365,3 +365,23 @@ def test_keystore_pages(app, login, pki):
     with app.app_context():
         assert keystore.credential(app.config["DATA_DIR"]) is not None
         keystore.lock(app.config["DATA_DIR"], "admin")
+
+
+def test_result_page_as_page_and_as_fragment(app, login):
+    from tests.processing_helpers import using
+
+    with using(app):
+        code = _processing(app).code
+    specialist = login("specialist")
+    page = specialist.get(f"/results/{code}")
+    fragment = specialist.get(f"/results/{code}", headers={"HX-Request": "true"})
+    assert page.status_code == fragment.status_code == 200
+    assert "<html" in page.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True)
+    assert 'id="f-body"' in fragment.get_data(as_text=True) and "HX-Request" in page.headers["Vary"]
+
+
+def test_a_seal_that_is_not_a_png_is_refused(ctx, pki):
+    with pytest.raises(signing.SigningError) as refused:
+        keystore.install(pki["org_p12"], ORG_PASS, ctx.config["DATA_DIR"], "admin", b"GIF89a....")
+    assert refused.value.message == "The seal image must be a PNG file."
+    assert keystore.installed() is None
