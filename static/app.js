@@ -89,4 +89,16 @@
       show(form.dataset.requestTooLarge, false);
     }
   });
+  /* Menus in the top bar are plain <details>: one open at a time, closed by a click elsewhere or Esc. */
+  document.addEventListener("click", function (event) {
+    var menus = document.querySelectorAll("header.top details.menu[open]");
+    for (var i = 0; i < menus.length; i++) {
+      if (!menus[i].contains(event.target)) { menus[i].open = false; }
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var menus = document.querySelectorAll("header.top details.menu[open]");
+    for (var i = 0; i < menus.length; i++) { menus[i].open = false; }
+  });
 })();
