@@ -92,3 +92,13 @@ def test_leader_signs_the_result_and_the_citizen_downloads_it(app, browser, serv
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
     _shot(page, "result-verify")
     phone.close()
+
+    page = _page(browser, javascript=False)  # the admin locks the organisation certificate, no script
+    _login(page, server, "admin")
+    page.goto(f"{server}/results/keystore")
+    assert "Đã mở khóa" in page.inner_text("main")
+    _shot(page, "keystore")
+    page.click("main form[action$='/lock'] button")
+    page.wait_for_url(f"{server}/results/keystore")
+    assert "Đang khóa" in page.inner_text("main")
+    page.context.close()
