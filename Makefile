@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test bench lint i18n install install-test clean
+.PHONY: run practice test bench lint i18n install install-test clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ run: install
 	$(FLASK) init-db
 	$(FLASK) demo-data
 	$(FLASK) serve --host 127.0.0.1 --port 8000
+
+practice: install
+	$(FLASK) serve --practice --host 0.0.0.0 --port 8001
 
 test: install-test
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from blueprints import htmx
 from models import db
-from services import accounts
+from services import accounts, practice
 from services.database import open_database
 from services.text import thousands
 
@@ -61,6 +61,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_prefixed_env()
     if config:
         app.config.update(config)
+    if app.config.get("PRACTICE"):
+        practice.configure(app.config, instance)  # its own database, folder, key and cookies
+    practice.set_active(app.config.get("PRACTICE", False))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -92,23 +95,31 @@ def create_app(config: dict | None = None) -> Flask:
         citizen,
         dossiers,
         errors,
+        hotline,
         intake,
+        notifications,
         payments,
+        practice_mode,
         processing,
         public,
         results,
         security,
         signing,
+        tablet,
+        training,
         trust,
         verify,
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
-                   trust, signing, results):
+                   trust, signing, tablet, notifications, results):
         app.register_blueprint(module.bp)
+    for blueprint in (training.bp, training.public_bp, hotline.bp, hotline.faq_bp):  # sessions, feedback, hotline, FAQ
+        app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the JSON API authenticates by bearer token, not by cookie
     auth.install_guard(app)
     errors.install(app)
     security.install(app)
+    practice_mode.install(app)
 
     from cli import register
     register(app)

@@ -9,8 +9,20 @@ import click
 from flask_babel import force_locale, gettext
 
 from models import User, now
-from services import accounts, audit, catalog, checklists, deadlines, demo, transitions
+from services import (
+    accounts,
+    audit,
+    catalog,
+    checklists,
+    deadlines,
+    demo,
+    history,
+    notifications,
+    outbox,
+    transitions,
+)
 from services import office as office_service
+from services import practice as practice_service
 from services.calendar import VN_TZ
 from services.database import apply_migrations
 from services.text import N_
@@ -59,6 +71,37 @@ def _vietnamese(message: str, **params) -> str:
         return gettext(message, **params)
 
 
+def _practice_app(app, fill: bool = True):
+    """A second app on the practice database and folder (exit 2 when they overlap the real ones)."""
+    from app import create_app
+
+    if app.config.get("PRACTICE"):
+        practice = app
+    else:
+        try:
+            practice = create_app({**app.config, "PRACTICE": True})
+        except practice_service.PracticeError as exc:
+            _refuse(exc.message, **exc.params)
+    if fill:
+        _fill_practice(practice)
+    return practice
+
+
+def _fill_practice(practice) -> None:
+    from models import db
+
+    with practice.app_context():
+        db.connect(reuse_if_open=True)
+        try:
+            made = practice_service.prepare(practice.config["DATA_DIR"])
+        finally:
+            db.close()
+    if made:
+        click.echo("practice accounts (username / password / role):")
+        for username, password, role in made:
+            click.echo(f"  {username} / {password} / {role}")
+
+
 def register(app) -> None:
     @app.cli.command("init-db")
     def init_db():
@@ -66,18 +109,37 @@ def register(app) -> None:
         applied = apply_migrations()
         added = catalog.load_seed()
         seeded = checklists.seed_all()
-        click.echo(f"migrations applied: {len(applied)}; procedures added: {added}; checklists seeded: {seeded}")
+        filled = history.fill_warn_at(office_service.calendar())
+        click.echo(f"migrations applied: {len(applied)}; procedures added: {added}; checklists seeded: {seeded}"
+                   + (f"; 75% moments filled: {filled}" if filled else ""))
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)
-    @click.option("--port", default=8000, show_default=True, type=int)
+    @click.option("--port", default=None, type=int, help="Default 8000; 8001 with --practice.")
     @click.option("--threads", default=8, show_default=True, type=int)
-    def serve(host, port, threads):
+    @click.option("--practice", is_flag=True,
+                  help="Serve the practice copy (instance/practice.db, filled with demo data) for training.")
+    def serve(host, port, threads, practice):
         """Serve the application with waitress."""
         from waitress import serve as waitress_serve
 
+        practice = practice or bool(app.config.get("PRACTICE"))
+        served = _practice_app(app) if practice else app
+        port = port or (practice_service.DEFAULT_PORT if practice else 8000)
+        if practice:
+            click.echo(f"{practice_service.BANNER}: {served.config['DATABASE_URL']}, {served.config['DATA_DIR']}")
         click.echo(f"serving on http://{host}:{port}")
-        waitress_serve(app, host=host, port=port, threads=threads)
+        waitress_serve(served, host=host, port=port, threads=threads)
+
+    @app.cli.command("practice-reset")
+    def practice_reset():
+        """Put the practice copy back to the demo data (the real database and files are never touched)."""
+        practice = _practice_app(app, fill=False)
+        try:
+            practice_service.erase(practice.config)
+        except practice_service.PracticeError as exc:
+            _refuse(exc.message, **exc.params)
+        _fill_practice(practice)
 
     @app.cli.command("create-user")
     @click.argument("username")
@@ -158,13 +220,22 @@ def register(app) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object of dossier codes.")
     def deadline_check(at, as_json):
         """Open dossiers overdue, due today, due by the next working day, or past 75% of their time."""
-        lists = deadlines.codes(office_service.calendar(), _when(at, "--at") or now())
+        clock = _when(at, "--at") or now()
+        lists = deadlines.codes(office_service.calendar(), clock)
+        notifications.warn_deadlines(office_service.calendar(), clock)
         if as_json:
             click.echo(json.dumps(lists, ensure_ascii=False))
             return
         for kind, found in lists.items():
             click.echo(f"{kind}: {len(found)}" + (f" ({', '.join(found[:20])}{' …' if len(found) > 20 else ''})"
                                                   if found else ""))
+
+    @app.cli.command("send-messages")
+    @click.option("--limit", default=200, show_default=True, type=int, help="At most this many messages per run.")
+    def send_messages(limit):
+        """Send the applicant messages that are due (cron: safe to run twice, even at the same time)."""
+        done = outbox.send_due(limit=limit)
+        click.echo(json.dumps({"sent": done["sent"], "retry": done["retry"], "print": done["print"]}))
 
     @app.cli.command("audit-verify")
     def audit_verify():

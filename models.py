@@ -445,6 +445,158 @@ class AuditEvent(BaseModel):
     hash = CharField(unique=True)
 
 
+# --- Notifications and the applicant outbox -------------------------------------------------
+
+class Notification(BaseModel):
+    """An in-app notice for one staff member: a dossier handed over, a supplement back, a deadline."""
+
+    user = ForeignKeyField(User, backref="notifications", on_delete="RESTRICT")
+    dossier = ForeignKeyField(Dossier, null=True, backref="notifications", on_delete="CASCADE")
+    kind = CharField()  # assigned | supplement | over_75_percent | due_next_working_day | due_today | overdue
+    actor = CharField(default="")  # who caused it; "" for the deadline watch
+    key = CharField(unique=True)  # one notice per cause, so the deadline watch may run twice
+    created_at = AwareDateTimeField(default=now)
+    read_at = AwareDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("user", "read_at"), False), (("user", "id"), False))
+
+
+class OutboxMessage(BaseModel):
+    """A message to the applicant about their dossier, sent by the SMS/Zalo gateway or e-mail, else
+    printed at the counter. Never deleted: its delivery attempts say what happened."""
+
+    dossier = ForeignKeyField(Dossier, backref="messages", on_delete="CASCADE")
+    kind = CharField()  # supplement | extension | result | refusal | stop
+    key = CharField(unique=True)  # the event that made it
+    phone = CharField(default="")
+    email = CharField(default="")
+    subject = CharField()
+    body = TextField()
+    status = CharField(default="pending")  # pending | sent | print | printed
+    channel = CharField(default="")  # of the last attempt: sms | zalo | email | print
+    attempts = IntegerField(default=0)  # failed attempts since it was (re)queued
+    next_attempt_at = AwareDateTimeField(null=True)
+    claimed_until = AwareDateTimeField(null=True)  # a sender's lease: two runs never send it at once
+    created_at = AwareDateTimeField(default=now)
+    sent_at = AwareDateTimeField(null=True)
+    printed_at = AwareDateTimeField(null=True)
+    printed_by = ForeignKeyField(User, null=True, backref="messages_printed", on_delete="RESTRICT")
+    last_error = CharField(default="")
+
+    class Meta:
+        indexes = ((("status", "next_attempt_at"), False), (("status", "id"), False))
+
+
+class DeliveryAttempt(BaseModel):
+    """One try to deliver an outbox message, whatever came of it."""
+
+    message = ForeignKeyField(OutboxMessage, backref="delivery_attempts", on_delete="CASCADE")
+    at = AwareDateTimeField()
+    channel = CharField()  # sms | zalo | email | print
+    outcome = CharField()  # sent | failed | timeout | print
+    detail = CharField(default="")
+    duration_ms = IntegerField(default=0)
+
+
+class MessagingSettings(BaseModel):
+    """How messages reach applicants (one row): an SMS/Zalo HTTP gateway, an SMTP server, or neither."""
+
+    gateway_url = CharField(default="")
+    gateway_token = CharField(default="")
+    gateway_channel = CharField(default="sms")  # sms | zalo
+    sms_unaccented = BooleanField(default=True)  # SMS without diacritics: one segment holds 160, not 70
+    smtp_host = CharField(default="")
+    smtp_port = IntegerField(default=587)
+    smtp_security = CharField(default="starttls")  # none | starttls | ssl
+    smtp_username = CharField(default="")
+    smtp_password = CharField(default="")
+    smtp_sender = CharField(default="")
+    timeout_seconds = IntegerField(default=10)
+
+
+# --- Training, hotline, FAQ ------------------------------------------------------------------
+
+class TrainingSession(BaseModel):
+    """A planned training session: who trains whom, on what, when and where."""
+
+    agency_id = CharField(default="")
+    title = CharField()
+    trainer = ForeignKeyField(User, null=True, backref="training_sessions", on_delete="RESTRICT")
+    trainer_name = CharField(default="")  # a visiting trainer without an account
+    units = TextField(default="")  # target units or communes, one per line
+    topics = JSONField(default=list)  # keys of services.training.TOPICS
+    starts_at = AwareDateTimeField(index=True)
+    place = CharField(default="")
+    kind = CharField(default="onsite")  # onsite | practice (on the practice server)
+    materials = TextField(default="")  # materials used: free text or links, one per line
+    feedback_token = CharField(unique=True)  # in the sign-in sheet's QR link to the feedback form
+    created_at = AwareDateTimeField(default=now)
+    created_by = CharField(default="")
+
+
+class TrainingAttendee(BaseModel):
+    session = ForeignKeyField(TrainingSession, backref="attendees", on_delete="CASCADE")
+    full_name = CharField()
+    unit = CharField(default="")
+    position = CharField(default="")
+    checked_in_at = AwareDateTimeField()
+
+
+class TrainingFeedback(BaseModel):
+    """One anonymous answer from the feedback form behind the sign-in sheet's QR code."""
+
+    session = ForeignKeyField(TrainingSession, backref="feedback", on_delete="CASCADE")
+    score = IntegerField()  # 1 (poor) .. 5 (very good)
+    comment = TextField(default="")
+    at = AwareDateTimeField(default=now)
+
+
+class TrainingAction(BaseModel):
+    """A follow-up action decided at a session, due by a date."""
+
+    session = ForeignKeyField(TrainingSession, backref="actions", on_delete="CASCADE")
+    text = TextField()
+    owner = CharField(default="")
+    due_on = DateField(index=True)
+    done_at = AwareDateTimeField(null=True)
+
+
+class HotlineCall(BaseModel):
+    """A call or message to the support hotline, its answer and how long that took."""
+
+    agency_id = CharField(default="")
+    received_at = AwareDateTimeField()
+    channel = CharField(default="phone")  # phone | message
+    caller = CharField()
+    unit = CharField(default="")
+    topic = CharField(default="system")  # a key of services.training.TOPICS
+    procedure = ForeignKeyField(Procedure, null=True, backref="hotline_calls", on_delete="RESTRICT")
+    question = TextField()
+    answer = TextField(default="")
+    status = CharField(default="open")  # open | resolved
+    resolved_at = AwareDateTimeField(null=True)
+    resolve_minutes = IntegerField(null=True)  # from received_at to resolved_at
+    taken_by = ForeignKeyField(User, null=True, backref="hotline_calls", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("received_at", "id"), False), (("status", "id"), False))
+
+
+class FaqEntry(BaseModel):
+    """A question and its answer, for staff or for the public (often a resolved hotline call)."""
+
+    question = TextField()
+    answer = TextField()
+    audience = CharField(default="public")  # public | staff
+    topic = CharField(default="system")
+    call = ForeignKeyField(HotlineCall, null=True, unique=True, backref="faq", on_delete="RESTRICT")
+    search_key = TextField(default="")  # question and answer folded (services.text.fold)
+    created_at = AwareDateTimeField(default=now)
+    created_by = CharField(default="")
+    hidden = BooleanField(default=False)  # taken off the FAQ (kept, never deleted)
+
+
 # --- Electronic results -------------------------------------------------------------------
 
 class ResultDocument(BaseModel):
@@ -497,5 +649,8 @@ MODELS = [
     Procedure, ProcedureVersion, Component, Fee,
     StoredFile, DailySequence, YearlySequence, Dossier, DossierToken, DossierComponent, DossierFee,
     IntakeKey, IdempotencyKey, StatusEvent, ChecklistItem, DossierCheck, Rating, Petition, TrustRoot,
-    SignerCertificate, AuditEvent, ResultDocument, ResultExemption, OrgKeystore,
+    SignerCertificate, AuditEvent,
+    Notification, OutboxMessage, DeliveryAttempt, MessagingSettings,
+    TrainingSession, TrainingAttendee, TrainingFeedback, TrainingAction, HotlineCall, FaqEntry,
+    ResultDocument, ResultExemption, OrgKeystore,
 ]

@@ -14,7 +14,7 @@ from services.calendar import VN_TZ
 
 bp = Blueprint("auth", __name__)
 
-PUBLIC_BLUEPRINTS = {"public", "citizen", "api", "verify"}
+PUBLIC_BLUEPRINTS = {"public", "citizen", "api", "verify", "feedback", "faq"}
 PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "results.verify"}
 
 

@@ -52,6 +52,7 @@ FIELD_ERRORS = {
 ROLE_NAMES = {"admin": N_("Administrator"), "leader": N_("Leader"), "intake": N_("Counter officer"),
               "specialist": N_("Specialist"), "trainer": N_("Trainer"), "inspector": N_("Inspector")}
 FORMS = {"request-supplement": 2, "refuse": 3, "extend": 4, "stop": 5}
+NAV_KINDS = ("overdue", "due_today", "due_next_working_day")  # what the bar shows: counted from an index alone
 
 
 @bp.app_context_processor
@@ -63,7 +64,7 @@ def _nav_counts() -> dict[str, int]:
     """Counts for the navigation bar: one query."""
     if not accounts.can(current_user, "dossier.view"):
         return {}
-    return deadlines.counts(office_service.calendar(), now())
+    return deadlines.counts(office_service.calendar(), now(), kinds=NAV_KINDS)
 
 
 def _minutes_text(minutes: int) -> str:

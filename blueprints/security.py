@@ -23,7 +23,7 @@ SCAN_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe
 SCAN_ENDPOINTS = {"intake.scan"}
 # Static links carry a content hash (see app._static_url): only they may be cached.
 CACHEABLE_ENDPOINTS = {"static"}
-RATE_LIMITED_ENDPOINTS = ("public.lookup", "api.dossier")
+RATE_LIMITED_ENDPOINTS = ("public.lookup", "api.dossier", "feedback.submit")
 
 
 def install(app) -> Limiter:

@@ -46,6 +46,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "user.manage": frozenset({"admin"}),
     "token.manage": frozenset({"admin"}),
     "document.sign": frozenset({"leader"}),
+    "rating.tablet": frozenset({"admin", "intake"}),  # the counter tablet and inviting a rating on it
+    "notification.view": frozenset({"admin", "leader", "intake", "specialist"}),  # one's own notices
+    "outbox.manage": frozenset({"admin", "leader", "intake"}),  # messages to applicants: print, send again
+    # training sessions, the support hotline and the FAQ (issue 8)
+    "training.manage": frozenset({"admin", "trainer"}),
+    "hotline.manage": frozenset({"admin", "trainer"}),
+    "hotline.report": frozenset({"admin", "leader", "trainer", "inspector"}),
     # electronic results (services.results): drafted by those who process, signed by the leader
     "result.prepare": frozenset({"admin", "leader", "specialist"}),
     "result.exempt": frozenset({"leader"}),  # settle without a signed electronic result, with a reason

@@ -20,6 +20,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 from reportlab.platypus.flowables import Flowable, HRFlowable
 
 from services.calendar import VN_TZ
+from services.practice import page_banner
 from services.text import nfc, thousands
 
 FONT = "LiberationSerif"
@@ -103,7 +104,7 @@ def build_pdf(flowables: list[Flowable], title: str = "") -> bytes:
                           initialFontName=_fonts(), initialFontSize=13, **MARGINS)
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="a4", frames=[frame])])
+    doc.addPageTemplates([PageTemplate(id="a4", frames=[frame], onPage=page_banner)])  # practice mode
     doc.build(flowables)
     return buffer.getvalue()
 

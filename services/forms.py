@@ -32,6 +32,7 @@ from services.documents import (
     vn_date,
     vn_time,
 )
+from services.practice import page_banner
 from services.text import nfc
 
 TITLES = {
@@ -261,7 +262,7 @@ def register_pdf(office: Office, start: dt.date, end: dt.date, rows) -> bytes:
     width = page[0] - margins["leftMargin"] - margins["rightMargin"]
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="a4l", frames=[frame])])
+    doc.addPageTemplates([PageTemplate(id="a4l", frames=[frame], onPage=page_banner)])
     story = [_p("<b>Mẫu số 07</b>", "field"), _p(f"{esc(nfc(office.parent_body).upper())}", "head"),
              _p(f"<b>{esc(nfc(office.name).upper())}</b>", "head"), Spacer(1, 6), _p(TITLES[7], "title"),
              _p(f"Từ {vn_date(start)} đến {vn_date(end)}", "center"), Spacer(1, 6)]

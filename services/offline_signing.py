@@ -9,7 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from models import SignerCertificate, User
-from services import audit
+from services import audit, practice
 from services.calendar import VN_TZ
 from services.database import write_transaction
 from services.signing import SigningError, common_name
@@ -31,6 +31,7 @@ def prepare(pdf: bytes, field_name: str = FIELD, box: tuple | None = None, page:
 
     from services.signing import Appearance, _layout
 
+    pdf = practice.mark(pdf)  # the banner is part of what the official signs
     page, box = _layout(pdf, Appearance(signer="", page=page, box=box))
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from cryptography import x509
 
+from services import practice
 from services.signing import Credential, SigningError
 from services.text import N_
 
@@ -42,6 +43,8 @@ class CscProvider:
     timeout: float = APPROVAL_SECONDS
 
     def _call(self, method: str, body: dict) -> dict:
+        if practice.active():
+            raise SigningError(practice.OUTGOING_REFUSED)
         request = urllib.request.Request(
             f"{self.base_url.rstrip('/')}/csc/v1/{method}", data=json.dumps(body).encode("utf-8"),
             headers={"Content-Type": "application/json",

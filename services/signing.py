@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from models import now
-from services import audit
+from services import audit, practice
 from services.calendar import VN_TZ
 from services.database import write_transaction
 from services.documents import FONT_DIR
@@ -304,6 +304,8 @@ def sign_pdf(pdf: bytes, credential: Credential, appearance: Appearance | None =
     from services import verification
 
     at = (at or now()).astimezone(VN_TZ)
+    if b"/ByteRange" not in pdf:  # the practice banner under the signature (never over an earlier one)
+        pdf = practice.mark(pdf)
     page, box = _layout(pdf, appearance)
     udct = _udct(appearance, box, page, at, reason, location, contact)
     try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from models import Dossier, DossierComponent, StatusEvent, User, now
-from services import accounts, audit, history, results, storage
+from services import accounts, audit, history, notifications, results, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
 from services.text import N_, nfc
@@ -187,6 +187,7 @@ def perform(code: str, data: EventInput, user: User | None, calendar: WorkCalend
         state = history.derive([*events, event])
         history.apply(dossier, state, calendar)
         dossier.save()
+        notifications.on_event(dossier, event)
         audit.record(actor or user.username, f"dossier.{data.action}", "dossier", dossier.code,
                      {"status": before.status,
                       "appointment_at": before.appointment.isoformat() if before.appointment else None},
@@ -221,10 +222,12 @@ def assign(code: str, officer: User, by: User | None, at: dt.datetime | None = N
         _check_time(at, events[-1].at if events else dossier.received_at, at_now)
         before = dossier.assignee.username if dossier.assignee_id else None
         details = {"to": officer.username, "to_name": officer.full_name or officer.username}
-        StatusEvent.create(dossier=dossier, action="assign", status=dossier.status, at=at, entered_at=at_now,
-                           actor=actor or by.username, user=by, note=nfc(note)[:MAX_NOTE], details=details)
+        event = StatusEvent.create(dossier=dossier, action="assign", status=dossier.status, at=at,
+                                   entered_at=at_now, actor=actor or by.username, user=by,
+                                   note=nfc(note)[:MAX_NOTE], details=details)
         dossier.assignee, dossier.unit = officer, officer.unit_id
         dossier.save()
+        notifications.on_event(dossier, event)
         audit.record(actor or by.username, "dossier.assign", "dossier", dossier.code, {"assignee": before},
                      {"assignee": officer.username, "at": at.isoformat(), "entered_at": at_now.isoformat()})
     return dossier
