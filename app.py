@@ -92,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
         admin,
         api,
         auth,
+        certification,
         citizen,
         dossiers,
         errors,
@@ -111,7 +112,8 @@ def create_app(config: dict | None = None) -> Flask:
         verify,
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
-                   trust, signing, tablet, notifications, results):
+                   trust, signing, tablet, notifications,
+                   certification, results):
         app.register_blueprint(module.bp)
     for blueprint in (training.bp, training.public_bp, hotline.bp, hotline.faq_bp):  # sessions, feedback, hotline, FAQ
         app.register_blueprint(blueprint)

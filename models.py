@@ -445,6 +445,59 @@ class AuditEvent(BaseModel):
     hash = CharField(unique=True)
 
 
+# --- Certification (chứng thực) -----------------------------------------------------------
+
+class CertificationSetting(BaseModel):
+    """The office's certification settings (a single row)."""
+
+    volume_size = IntegerField(default=500)  # numbers per volume (quyển) of a register
+    electronic_series = CharField(default="SCTĐT/BS")  # "": electronic copies share the SCT/BS numbers
+
+
+class CertificationSequence(BaseModel):
+    """Last certification number used per agency, type code and year, and the volume it fell in."""
+
+    agency_id = CharField()
+    series = CharField()  # SCT/BS, SCTĐT/BS, SCT/CK,ĐC, SCT/HĐ,GD
+    year = IntegerField()
+    last = IntegerField(default=0)
+    volume = IntegerField(default=1)
+    volume_first = IntegerField(default=1)  # the first number of the current volume
+
+    class Meta:
+        indexes = ((("agency_id", "series", "year"), True),)
+
+
+class Certification(BaseModel):
+    """One entry of a certification register: one original (its copies share the number), one signed
+    paper, or one contract. Registers are kept permanently: entries are never deleted."""
+
+    agency_id = CharField()
+    series = CharField()
+    year = IntegerField()
+    number = IntegerField()
+    volume = IntegerField()
+    kind = CharField()  # copy | signature | contract
+    electronic = BooleanField(default=False)  # an electronic certified copy is issued under this number
+    dossier = ForeignKeyField(Dossier, backref="certifications", on_delete="RESTRICT")
+    document = CharField()  # the original, the signed paper or the contract
+    pages = IntegerField(default=0)  # pages of the original
+    copies = IntegerField(default=0)  # paper copies certified
+    requester = CharField()
+    signer_name = CharField()
+    signer_title = CharField(default="")
+    certified_at = AwareDateTimeField()
+    fee = IntegerField(null=True)  # the part of the dossier's fee for this entry; None: not known yet
+    file = ForeignKeyField(StoredFile, null=True, on_delete="RESTRICT")  # the signed electronic copy
+    recorded_by = ForeignKeyField(User, null=True, backref="certifications", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = (
+            (("agency_id", "series", "year", "number"), True),
+            (("series", "certified_at"), False),
+        )
+
+
 # --- Notifications and the applicant outbox -------------------------------------------------
 
 class Notification(BaseModel):
@@ -652,5 +705,6 @@ MODELS = [
     SignerCertificate, AuditEvent,
     Notification, OutboxMessage, DeliveryAttempt, MessagingSettings,
     TrainingSession, TrainingAttendee, TrainingFeedback, TrainingAction, HotlineCall, FaqEntry,
+    CertificationSetting, CertificationSequence, Certification,
     ResultDocument, ResultExemption, OrgKeystore,
 ]

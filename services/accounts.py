@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "user.manage": frozenset({"admin"}),
     "token.manage": frozenset({"admin"}),
     "document.sign": frozenset({"leader"}),
+    "certification.issue": frozenset({"admin", "leader", "intake"}),  # number and endorse at the counter
+    "certification.register": frozenset({"admin", "leader", "intake", "inspector"}),  # print the registers
     "rating.tablet": frozenset({"admin", "intake"}),  # the counter tablet and inviting a rating on it
     "notification.view": frozenset({"admin", "leader", "intake", "specialist"}),  # one's own notices
     "outbox.manage": frozenset({"admin", "leader", "intake"}),  # messages to applicants: print, send again
