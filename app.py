@@ -104,6 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
         practice_mode,
         processing,
         public,
+        results,
         security,
         signing,
         tablet,
@@ -114,7 +115,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     for module in (auth, admin, intake, dossiers, payments, processing, public, citizen, api, errors, verify,
                    trust, signing, tablet, notifications,
-                   certification, toolkit, materials):
+                   certification, toolkit, materials, results):
         app.register_blueprint(module.bp)
     for blueprint in (training.bp, training.public_bp, hotline.bp, hotline.faq_bp):  # sessions, feedback, hotline, FAQ
         app.register_blueprint(blueprint)

@@ -162,6 +162,8 @@ class ProcedureVersion(BaseModel):
     time_limit_value = IntegerField(default=0)
     result_name = CharField(default="")
     paper_result = BooleanField(default=True)
+    # Settled (status 9) only with a signed electronic result, or the leader's exemption (services.results)
+    issues_result = BooleanField(default=False)
 
     class Meta:
         indexes = ((("procedure", "version"), True),)
@@ -699,6 +701,53 @@ class TemplateText(BaseModel):
         indexes = ((("slug", "field"), True),)
 
 
+# --- Electronic results -------------------------------------------------------------------
+
+class ResultDocument(BaseModel):
+    """A dossier's electronic result: generated from the procedure's template (text the specialist
+    edits) or the scan of the paper result; a QR code links to its verification page by ``verify_key``.
+    ``signed`` is set once the leader's and the organisation's signatures are on it and validated."""
+
+    dossier = ForeignKeyField(Dossier, backref="results", on_delete="CASCADE")
+    kind = CharField()  # generated | upload
+    number = CharField(default="")  # "Số: …" of the document
+    title = CharField(default="")
+    body = TextField(default="")
+    signer_title = CharField(default="")
+    signer_name = CharField(default="")
+    verify_key = CharField(unique=True)
+    layout = JSONField(null=True)  # where the signatures go: {"person": [page, x1, y1, x2, y2], ...}
+    draft = ForeignKeyField(StoredFile, backref="+", on_delete="RESTRICT")  # the unsigned PDF with its QR
+    prepared = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")  # for a token
+    signed = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
+    created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_at = AwareDateTimeField(default=now)
+    signed_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    signed_at = AwareDateTimeField(null=True)
+
+
+class ResultExemption(BaseModel):
+    """The leader's decision that a dossier may be settled without a signed electronic result."""
+
+    dossier = ForeignKeyField(Dossier, backref="result_exemptions", unique=True, on_delete="CASCADE")
+    reason = TextField()
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    at = AwareDateTimeField(default=now)
+
+
+class OrgKeystore(BaseModel):
+    """The agency's organisational certificate as its PKCS#12 file (still encrypted) on the server.
+    Its passphrase is never stored: services.keystore keeps the unlocked key in memory only."""
+
+    file = ForeignKeyField(StoredFile, backref="+", on_delete="RESTRICT")
+    seal = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")  # PNG drawn in the appearance
+    subject = CharField()
+    fingerprint = CharField()  # SHA-256 of the certificate (DER), hex
+    not_after = AwareDateTimeField()
+    added_at = AwareDateTimeField(default=now)
+    added_by = CharField()
+
+
 MODELS = [
     Office, CalendarOverride, Unit, User, LoginThrottle, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
@@ -709,4 +758,5 @@ MODELS = [
     TrainingSession, TrainingAttendee, TrainingFeedback, TrainingAction, HotlineCall, FaqEntry,
     CertificationSetting, CertificationSequence, Certification,
     Material, MaterialVersion, TemplateText,
+    ResultDocument, ResultExemption, OrgKeystore,
 ]

@@ -15,7 +15,7 @@ from services.calendar import VN_TZ
 bp = Blueprint("auth", __name__)
 
 PUBLIC_BLUEPRINTS = {"public", "citizen", "api", "verify", "feedback", "faq"}
-PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static",
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "results.verify",
                     "materials.index", "materials.download"}  # citizen materials
 
 

@@ -1,12 +1,12 @@
 """The citizen's page behind the receipt's QR link (code and secret): full status, timeline, rating."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from blueprints import render
 from models import Petition
-from services import history, intake, petitions, ratings
+from services import history, intake, petitions, ratings, results
 from services import office as office_service
 
 bp = Blueprint("citizen", __name__, url_prefix="/d")
@@ -17,7 +17,13 @@ def _context(dossier, form=None, error="", petition_error=""):
     return {"petitions": list(Petition.select().where(Petition.dossier == dossier).order_by(Petition.id)),
             "petition_error": petition_error,"dossier": dossier, "events": events, "state": history.derive(events),
             "rating": ratings.rating_of(dossier), "levels": ratings.LEVELS, "statuses": intake.STATUSES,
-            "rateable": dossier.status in ratings.RATEABLE, "form": form or {}, "error": error}
+            "rateable": dossier.status in ratings.RATEABLE, "form": form or {}, "error": error,
+            "result": _result(dossier)}
+
+
+def _result(dossier):
+    """The signed electronic result, handed over once the dossier is settled (status 9 or 10)."""
+    return results.signed_result(dossier) if dossier.status in (9, 10) else None
 
 
 def _found(code, secret):
@@ -54,3 +60,13 @@ def petition(code, secret):
                       **_context(found, request.form, petition_error=_(str(exc))))
     flash(_("Your petition was sent. The office will answer by the date shown."), "success")
     return redirect(url_for("citizen.dossier", code=found.code, secret=secret) + "#petitions")
+
+
+@bp.get("/<code>/<secret>/result.pdf")
+def result(code, secret):
+    found = _found(code, secret)
+    document = _result(found)
+    if document is None:
+        abort(404)
+    return Response(results.read(document.signed, current_app.config["DATA_DIR"]), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{found.code}-ket-qua.pdf"'})

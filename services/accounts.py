@@ -58,6 +58,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "toolkit.use": frozenset(ROLES),  # communication templates and the staff materials library
     "toolkit.edit": frozenset({"admin", "trainer"}),  # the office's wording of the templates
     "material.manage": frozenset({"admin", "trainer"}),  # upload and version materials
+    # electronic results (services.results): drafted by those who process, signed by the leader
+    "result.prepare": frozenset({"admin", "leader", "specialist"}),
+    "result.exempt": frozenset({"leader"}),  # settle without a signed electronic result, with a reason
+    "keystore.manage": frozenset({"admin"}),  # install the organisation's certificate on the server
+    "keystore.unlock": frozenset({"admin", "leader"}),  # type its passphrase (kept in memory), or lock it
 }
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")

@@ -29,7 +29,7 @@ def load_seed(path: Path = SEED_FILE, actor: str = "system") -> int:
             version = ProcedureVersion.create(
                 procedure=procedure, version=1, effective_from=effective_from,
                 time_limit_kind=kind, time_limit_value=value, result_name=nfc(item["result"]),
-                paper_result=item.get("paper_result", True))
+                paper_result=item.get("paper_result", True), issues_result=item.get("issues_result", False))
             for position, (cname, originals, copies) in enumerate(item["components"], start=1):
                 Component.create(version=version, position=position, name=nfc(cname),
                                  originals=originals, copies=copies)

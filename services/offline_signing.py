@@ -19,9 +19,10 @@ from services.verification import NotAPdf, Report, TrustRootError, load_certific
 FIELD = "ChuKy"
 
 
-def prepare(pdf: bytes, field_name: str = FIELD) -> bytes:
-    """The bytes the official downloads: the PDF with an empty signature field at the bottom right of
-    the last page, for the vendor's tool to fill. The signed upload must begin with exactly these bytes."""
+def prepare(pdf: bytes, field_name: str = FIELD, box: tuple | None = None, page: int = -1) -> bytes:
+    """The bytes the official downloads: the PDF with an empty signature field (at ``box`` on ``page``,
+    by default at the bottom right of the last page) for the vendor's tool to fill. The signed upload
+    must begin with exactly these bytes."""
     import io
 
     from pyhanko.pdf_utils import generic
@@ -31,7 +32,7 @@ def prepare(pdf: bytes, field_name: str = FIELD) -> bytes:
     from services.signing import Appearance, _layout
 
     pdf = practice.mark(pdf)  # the banner is part of what the official signs
-    page, box = _layout(pdf, Appearance(signer=""))
+    page, box = _layout(pdf, Appearance(signer="", page=page, box=box))
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         append_signature_field(writer, SigFieldSpec(sig_field_name=field_name, on_page=page,

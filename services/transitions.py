@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from models import Dossier, DossierComponent, StatusEvent, User, now
-from services import accounts, audit, history, notifications, storage
+from services import accounts, audit, history, notifications, results, storage
 from services.calendar import VN_TZ, WorkCalendar
 from services.database import write_transaction
 from services.text import N_, nfc
@@ -159,6 +159,9 @@ def perform(code: str, data: EventInput, user: User | None, calendar: WorkCalend
         events = history.events_of(dossier)
         before = history.derive(events)
         transition = _check(dossier, user, data, events[-1].at if events else dossier.received_at, at_now)
+        if transition.target == 9 and not results.may_settle(dossier):
+            raise TransitionError(N_("This dossier cannot be settled without its signed electronic result, "
+                                     "unless the leader records an exemption with a reason."))
         appointment, paused, details = None, 0, dict(data.details)
         if data.action == "accept":
             version = dossier.version

@@ -161,6 +161,21 @@ ROUTES = [
     ("GET", "/materials/1", "admin leader intake specialist trainer inspector"),
     ("POST", "/materials/1", "admin trainer"),
     ("GET", "/materials/1/versions/1", "admin leader intake specialist trainer inspector"),
+    # electronic results: specialists and leaders (and the admin) draft, only the leader signs or exempts
+    ("GET", f"/results/{CODE}", "admin leader intake specialist inspector"),
+    ("POST", f"/results/{CODE}/draft", "admin leader specialist"),
+    ("POST", f"/results/{CODE}/upload", "admin leader specialist"),
+    ("POST", f"/results/{CODE}/1/sign", "leader"),
+    ("POST", f"/results/{CODE}/1/prepare", "leader"),
+    ("POST", f"/results/{CODE}/1/token", "leader"),
+    ("GET", f"/results/{CODE}/1.pdf", "admin leader intake specialist inspector"),
+    ("POST", f"/results/{CODE}/exempt", "leader"),
+    ("GET", "/results/keystore", "admin leader"),
+    ("POST", "/results/keystore/unlock", "admin leader"),
+    ("POST", "/results/keystore/lock", "admin leader"),
+    ("POST", "/results/keystore/install", "admin"),
+    ("GET", "/verify/r/" + "ab" * 16, ANYONE),
+    ("GET", f"/d/{CODE}/not-the-secret/result.pdf", ANYONE),
 ]
 
 

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.conftest import PASSWORD, make_pdf
-from tests.processing_helpers import receive, using
+from tests.processing_helpers import exempt_result, receive, using
 from tests.test_browser import CHROMIUM, _page, browser, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
@@ -57,6 +57,8 @@ def test_process_a_dossier_to_the_returned_result(app, browser, server):  # noqa
     page.click("#processing form.step button[type=submit]")
     page.wait_for_selector("#processing button:has-text('Đã xử lý xong')")
     assert "Số bản quét kèm theo: 1" in page.inner_text("#processing")
+    with using(app):
+        exempt_result(code)  # the electronic result has its own browser test (test_results_browser)
     page.click("#processing button:has-text('Đã xử lý xong')")
     page.wait_for_selector("#processing .badge.ok")
     _shot(page, "dossier-settled")

@@ -104,7 +104,7 @@ def test_a_refused_step_changes_nothing(ctx):
     dossier = receive(ctx, "1.004873", "2026-11-16 08:00")
     audits, events = AuditEvent.select().count(), StatusEvent.select().count()
     with pytest.raises(transitions.TransitionError):
-        step(dossier.code, "settle", "2026-11-16 09:00", by="intake")
+        step(dossier.code, "settle", "2026-11-16 09:00", by="intake", settle_gate=True)
     with pytest.raises(transitions.TransitionError):
         step(dossier.code, "stop", "2026-11-16 09:00", by="leader")  # no reason
     with pytest.raises(transitions.TransitionError):
