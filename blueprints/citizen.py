@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 
 from blueprints import render
 from models import Petition
-from services import history, intake, petitions, ratings, results
+from services import history, intake, petitions, ratings, results, storage
 from services import office as office_service
+from services.certification import issue as certification
 
 bp = Blueprint("citizen", __name__, url_prefix="/d")
 
@@ -18,7 +19,7 @@ def _context(dossier, form=None, error="", petition_error=""):
             "petition_error": petition_error,"dossier": dossier, "events": events, "state": history.derive(events),
             "rating": ratings.rating_of(dossier), "levels": ratings.LEVELS, "statuses": intake.STATUSES,
             "rateable": dossier.status in ratings.RATEABLE, "form": form or {}, "error": error,
-            "result": _result(dossier)}
+            "result": _result(dossier), "copies": certification.electronic_copies(dossier)}
 
 
 def _result(dossier):
@@ -70,3 +71,15 @@ def result(code, secret):
         abort(404)
     return Response(results.read(document.signed, current_app.config["DATA_DIR"]), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{found.code}-ket-qua.pdf"'})
+
+
+@bp.get("/<code>/<secret>/copies/<int:entry_id>.pdf")
+def electronic_copy(code, secret, entry_id):
+    """One signed electronic certified copy of this dossier (never another dossier's)."""
+    found = _found(code, secret)
+    entry = next((e for e in certification.electronic_copies(found) if e.id == entry_id), None)
+    if entry is None:
+        abort(404)
+    return Response(storage.read(entry.file, current_app.config["DATA_DIR"]), mimetype="application/pdf",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{found.code}-ban-sao-{entry.year}-{entry.number:02d}.pdf"'})

@@ -137,3 +137,29 @@ def test_other_procedures_have_no_certification_page(app, login):
     assert 'id="certification-link"' not in session.get(f"/intake/{code}").get_data(as_text=True)
     assert session.get(f"/certification/{code}").status_code == 404
     assert _form(session, code).status_code == 404
+
+
+def test_the_citizen_downloads_the_electronic_copy_from_the_receipts_qr_page(app, login, chair):
+    code = _dossier(app)
+    session = login("leader")
+    assert _form(session, code, electronic_1="1", certificate=(io.BytesIO(chair[2]), "chu-tich.p12"),
+                 passphrase=PASS).status_code == 302
+    other = _dossier(app)  # a second dossier: its secret must not open the first one's copy
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        from models import Dossier
+        dossier, stranger = Dossier.get(Dossier.code == code), Dossier.get(Dossier.code == other)
+        entry = Certification.get((Certification.dossier == dossier.id) & (Certification.electronic == True))  # noqa: E712
+        db.close()
+    citizen = app.test_client()  # no login: the QR link is enough
+    page = citizen.get(f"/d/{code}/{dossier.secret}").get_data(as_text=True)
+    # the birth certificate is the first original; its electronic copy is no. 01 of the SCTĐT/BS register
+    assert "Bản sao điện tử được chứng thực" in page and "Giấy khai sinh" in page
+    assert "số chứng thực 01, quyển số 01/2026-SCTĐT/BS" in page
+    link = f"/d/{code}/{dossier.secret}/copies/{entry.id}.pdf"
+    assert link in page
+    download = citizen.get(link)
+    assert download.status_code == 200 and download.data.startswith(b"%PDF") and b"/ByteRange" in download.data
+    assert citizen.get(f"/d/{code}/{'0' * len(dossier.secret)}/copies/{entry.id}.pdf").status_code == 404
+    assert citizen.get(f"/d/{other}/{stranger.secret}/copies/{entry.id}.pdf").status_code == 404
+    assert "copies/" not in citizen.get(f"/d/{other}/{stranger.secret}").get_data(as_text=True)

@@ -56,6 +56,13 @@ def entries_of(dossier: Dossier) -> list[Certification]:
                 .order_by(Certification.id))
 
 
+def electronic_copies(dossier: Dossier) -> list[Certification]:
+    """The signed electronic certified copies of a dossier: handed to the citizen as soon as they are
+    issued (in the same visit as the paper copies), on the receipt's QR page."""
+    return list(Certification.select().where((Certification.dossier == dossier.id)
+                                             & Certification.file.is_null(False)).order_by(Certification.id))
+
+
 def originals(dossier: Dossier) -> list[DossierComponent]:
     """The originals brought for copy certification, in the order they were received."""
     return [c for c in dossier.components.order_by(DossierComponent.position) if c.copies > 0]
