@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, make_response, render_template
+from flask_babel import gettext as _
 from flask_htmx import HTMX
 
 htmx = HTMX()
@@ -26,3 +27,19 @@ def dossier_or_404(code: str):
     if dossier is None:
         abort(404)
     return dossier
+
+
+MAX_ID = 2 ** 63 - 1  # larger ids in a URL cannot exist (and would not fit the database's integers)
+
+
+def row_or_404(model, row_id: int):
+    """The row of ``model`` with this id, or a 404 page."""
+    row = model.get_or_none(model.id == row_id) if row_id <= MAX_ID else None
+    if row is None:
+        abort(404)
+    return row
+
+
+def translated(errors: dict) -> dict:
+    """Field errors held as msgids, in the user's language."""
+    return {field: _(message) for field, message in errors.items()}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import render
+from blueprints import MAX_ID, render, row_or_404, translated
 from blueprints.auth import requires
 from models import FaqEntry, HotlineCall, Procedure, now
 from services import charts, hotline
@@ -20,18 +20,8 @@ bp = Blueprint("hotline", __name__, url_prefix="/hotline")
 faq_bp = Blueprint("faq", __name__)
 
 
-def _translated(errors: dict) -> dict:
-    return {field: _(message) for field, message in errors.items()}
-
-
-MAX_ID = 2 ** 63 - 1  # larger ids in a URL cannot exist (and would not fit the database's integers)
-
-
 def _call_or_404(call_id: int) -> HotlineCall:
-    call = HotlineCall.get_or_none(HotlineCall.id == call_id) if call_id <= MAX_ID else None
-    if call is None:
-        abort(404)
-    return call
+    return row_or_404(HotlineCall, call_id)
 
 
 @bp.get("")
@@ -50,7 +40,7 @@ def index():
 
 def _new_page(form, errors, status=200):
     procedures = Procedure.select(Procedure.code, Procedure.name).order_by(Procedure.code)
-    return render("hotline/new.html", "hotline/_call_form.html", status, form=form, errors=_translated(errors),
+    return render("hotline/new.html", "hotline/_call_form.html", status, form=form, errors=translated(errors),
                   topics=TOPICS, channels=hotline.CHANNELS, procedures=procedures)
 
 
@@ -73,7 +63,7 @@ def _show_page(call, answer_form=None, answer_error="", faq_form=None, faq_error
     faq_form = faq_form or {"question": call.question, "answer": call.answer, "topic": call.topic,
                             "audience": "public"}
     return render("hotline/show.html", "hotline/show.html", status, call=call, answer_form=answer_form or {},
-                  answer_error=answer_error, faq_form=faq_form, faq_errors=_translated(faq_errors or {}),
+                  answer_error=answer_error, faq_form=faq_form, faq_errors=translated(faq_errors or {}),
                   faq_entry=call.faq.first(), page_error=page_error, topics=TOPICS, channels=hotline.CHANNELS,
                   statuses=hotline.STATUSES, audiences=hotline.AUDIENCES)
 
@@ -156,9 +146,7 @@ def faq():
 @bp.route("/faq/<int:entry_id>", methods=["GET", "POST"])
 @requires("hotline.manage")
 def faq_edit(entry_id):
-    entry = FaqEntry.get_or_none(FaqEntry.id == entry_id) if entry_id <= MAX_ID else None
-    if entry is None:
-        abort(404)
+    entry = row_or_404(FaqEntry, entry_id)
     errors: dict = {}
     form = request.form if request.method == "POST" else {
         "question": entry.question, "answer": entry.answer, "audience": entry.audience, "topic": entry.topic,
@@ -170,4 +158,4 @@ def faq_edit(entry_id):
             flash(_("The FAQ entry was saved."), "success")
             return redirect(url_for("faq.faq") + f"#faq-{entry.id}")
     return render("hotline/faq_edit.html", "hotline/faq_edit.html", 422 if errors else 200, entry=entry, form=form,
-                  errors=_translated(errors), topics=TOPICS, audiences=hotline.AUDIENCES)
+                  errors=translated(errors), topics=TOPICS, audiences=hotline.AUDIENCES)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from blueprints import dossier_or_404, render, wants_fragment
+from blueprints import dossier_or_404, render, translated, wants_fragment
 from blueprints.auth import requires
 from models import ChecklistItem, Dossier, DossierCheck, Procedure, StatusEvent, Unit, User, now
 from services import (
@@ -109,7 +109,6 @@ def _officers():
                 .order_by(User.full_name))
 
 
-
 def _transition(dossier: Dossier, action: str) -> transitions.Transition:
     transition = transitions.TRANSITIONS.get(action)
     if transition is None:
@@ -174,10 +173,6 @@ def validate_step(transition: transitions.Transition, form) -> tuple[transitions
                                   appointment=times["appointment"], details=details, files=files), {}
 
 
-def _translated(errors: dict) -> dict:
-    return {k: _(v) for k, v in errors.items()}
-
-
 @bp.get("/<code>/step/<action>")
 @requires("dossier.view")
 def step_form(code, action):
@@ -201,7 +196,7 @@ def step(code, action):
         except transitions.TransitionError as exc:
             errors = {"form": _(exc.message, **exc.params)}
     if errors:
-        context = panel_context(dossier, transition.action, request.form, _translated(errors))
+        context = panel_context(dossier, transition.action, request.form, translated(errors))
         return render("processing/step.html", "processing/_panel.html", 422, p=context)
     message = _("Done: %(step)s.", step=_(transition.label))
     if wants_fragment():
@@ -334,7 +329,7 @@ def checklist_index():
 def _editor(procedure, rows, errors=None, status=200):
     blank = [checklists.Row("", "", 0, "", "") for _ in range(3)]
     return render("processing/checklist_edit.html", "processing/checklist_edit.html", status,
-                  procedure=procedure, rows=[*rows, *blank], errors=_translated(errors or {}),
+                  procedure=procedure, rows=[*rows, *blank], errors=translated(errors or {}),
                   roles=accounts.ROLES, role_names=ROLE_NAMES)
 
 

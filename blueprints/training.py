@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from blueprints import render, wants_fragment
+from blueprints import MAX_ID, render, row_or_404, translated, wants_fragment
 from blueprints.auth import requires
 from models import TrainingSession, User, now
 from services import office as office_service
@@ -23,18 +23,8 @@ public_bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 WINDOWS = (30, 90, 365)  # days the recommendation list may look back
 
 
-def _translated(errors: dict) -> dict:
-    return {field: _(message) for field, message in errors.items()}
-
-
-MAX_ID = 2 ** 63 - 1  # larger ids in a URL cannot exist (and would not fit the database's integers)
-
-
 def _session_or_404(session_id: int) -> TrainingSession:
-    session = TrainingSession.get_or_none(TrainingSession.id == session_id) if session_id <= MAX_ID else None
-    if session is None:
-        abort(404)
-    return session
+    return row_or_404(TrainingSession, session_id)
 
 
 def _trainers():
@@ -59,7 +49,7 @@ def index():
 
 
 def _plan_page(form, errors, session=None, status=200):
-    return render("training/plan.html", "training/_plan_form.html", status, form=form, errors=_translated(errors),
+    return render("training/plan.html", "training/_plan_form.html", status, form=form, errors=translated(errors),
                   session=session, trainers=_trainers(), topics=training.TOPICS, kinds=training.KINDS)
 
 
@@ -130,7 +120,7 @@ def check_in(session_id):
     data, errors = training.validate_attendee(request.form)
     if errors:
         return render("training/show.html", "training/_attendees.html", 422,
-                      **_show_context(session, attendee_form=request.form, attendee_errors=_translated(errors)))
+                      **_show_context(session, attendee_form=request.form, attendee_errors=translated(errors)))
     training.check_in(session, data, current_user.username)
     if wants_fragment():
         return render("training/show.html", "training/_attendees.html", **_show_context(session))
@@ -155,7 +145,7 @@ def add_action(session_id):
     data, errors = training.validate_action(request.form)
     if errors:
         return render("training/show.html", "training/show.html", 422,
-                      **_show_context(session, action_form=request.form, action_errors=_translated(errors)))
+                      **_show_context(session, action_form=request.form, action_errors=translated(errors)))
     training.add_action(session, data, current_user.username)
     flash(_("The follow-up action was added."), "success")
     return redirect(url_for("training.show", session_id=session.id) + "#actions")
@@ -222,7 +212,7 @@ def submit(token):
         except training.TrainingError as exc:
             errors = {"score": str(exc)}
     if errors:
-        return _feedback_page(session, request.form, _translated(errors), 422)
+        return _feedback_page(session, request.form, translated(errors), 422)
     response = redirect(url_for("feedback.thanks", token=token))
     response.set_cookie(_sent_cookie(token), "1", max_age=FEEDBACK_COOKIE_DAYS * 24 * 3600,
                         path=url_for("feedback.form", token=token), samesite="Lax", httponly=True)

@@ -11,7 +11,7 @@ from models import FaqEntry, HotlineCall, Procedure, User, now
 from services import audit
 from services.calendar import VN_TZ
 from services.database import write_transaction
-from services.text import N_, fold, nfc, search_words
+from services.text import N_, fold, form_text, nfc, search_words
 from services.training import TOPICS
 
 CHANNELS = {"phone": N_("Phone call"), "message": N_("Message")}
@@ -27,12 +27,7 @@ class HotlineError(ValueError):
 
 
 def _text(form, name: str, errors: dict, required: bool = False, limit: int = MAX_LINE) -> str:
-    value = nfc(str(form.get(name) or "").replace("\x00", ""))  # PostgreSQL refuses NUL in text
-    if required and not value:
-        errors[name] = N_("This field is required.")
-    elif len(value) > limit:
-        errors[name] = N_("This text is too long.")
-    return value
+    return form_text(form, name, errors, required, limit)
 
 
 def _time(form, name: str, errors: dict, default: dt.datetime) -> dt.datetime:

@@ -44,3 +44,18 @@ def N_(message: str) -> str:
 def thousands(amount: int) -> str:
     """Whole đồng with the Vietnamese thousands separator: 1234567 -> '1.234.567'."""
     return f"{int(amount):,}".replace(",", ".")
+
+
+REQUIRED = N_("This field is required.")
+TOO_LONG = N_("This text is too long.")
+
+
+def form_text(form, name: str, errors: dict, required: bool = False, limit: int = 200) -> str:
+    """A typed text field, NFC, without NUL (PostgreSQL refuses it); a msgid in ``errors[name]`` when
+    it is required and empty or longer than ``limit``."""
+    value = nfc(str(form.get(name) or "").replace("\x00", ""))
+    if required and not value:
+        errors[name] = REQUIRED
+    elif len(value) > limit:
+        errors[name] = TOO_LONG
+    return value

@@ -12,7 +12,7 @@ from models import TrainingAction, TrainingAttendee, TrainingFeedback, TrainingS
 from services import audit
 from services.calendar import VN_TZ, parse_day
 from services.database import write_transaction
-from services.text import N_, nfc
+from services.text import N_, form_text
 
 # What sessions, materials, hotline calls and FAQ entries are about (the list of topics).
 TOPICS = {
@@ -36,12 +36,7 @@ class TrainingError(ValueError):
 
 
 def _line(form, name: str, errors: dict, required: bool = False, limit: int = MAX_LINE) -> str:
-    value = nfc(str(form.get(name) or "").replace("\x00", ""))  # PostgreSQL refuses NUL in text
-    if required and not value:
-        errors[name] = N_("This field is required.")
-    elif len(value) > limit:
-        errors[name] = N_("This text is too long.")
-    return value
+    return form_text(form, name, errors, required, limit)
 
 
 def validate_session(form) -> tuple[dict, dict]:
