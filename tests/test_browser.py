@@ -38,9 +38,9 @@ def _page(browser, javascript=True):
     return context.new_page()
 
 
-def _login(page, base):
+def _login(page, base, username="intake"):
     page.goto(f"{base}/login")
-    page.fill("#username", "intake")
+    page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.press("#password", "Enter")
     page.wait_for_url(f"{base}/")

@@ -8,9 +8,8 @@ import os
 import pytest
 from PIL import Image
 
-from tests.conftest import PASSWORD
 from tests.test_access import CODE, with_dossier  # noqa: F401  (fixture)
-from tests.test_browser import CHROMIUM, _page, server  # noqa: F401  (fixture)
+from tests.test_browser import CHROMIUM, _login, _page, server  # noqa: F401  (fixture)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
@@ -22,14 +21,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{base}/")
 
 
 def _watch_csp(page) -> list[str]:

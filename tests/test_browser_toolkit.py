@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, make_pdf
-from tests.test_browser import CHROMIUM, _page, browser, server  # noqa: F401 (fixtures)
+from tests.conftest import make_pdf
+from tests.test_browser import CHROMIUM, _login, _page, browser, server  # noqa: F401 (fixtures)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
@@ -17,14 +17,6 @@ SHOTS = os.environ.get("TOOLKIT_SCREENSHOTS")  # a folder to keep the screenshot
 
 def _shot(page, tmp_path: Path, name: str) -> None:
     page.screenshot(path=str(Path(SHOTS or tmp_path) / f"{name}.png"), full_page=True)
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{base}/")
 
 
 def test_templates_page_shows_every_preview_and_takes_new_wording(server, browser, tmp_path):  # noqa: F811

@@ -6,20 +6,12 @@ import os
 
 import pytest
 
-from tests.conftest import PASSWORD, make_pdf
+from tests.conftest import make_pdf
 from tests.processing_helpers import exempt_result, receive, using
-from tests.test_browser import CHROMIUM, _page, browser, server  # noqa: F401  (fixtures)
+from tests.test_browser import CHROMIUM, _login, _page, browser, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
 SHOTS = os.environ.get("SCREENSHOTS")
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{base}/")
 
 
 def _shot(page, name):

@@ -7,17 +7,8 @@ import shutil
 import subprocess
 
 from models import TrainingFeedback, now
-from tests.conftest import PASSWORD
 from tests.processing_helpers import using
-from tests.test_browser import _page, browser, pytestmark, server  # noqa: F401 (fixtures, skip mark)
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{base}/")
+from tests.test_browser import _login, _page, browser, pytestmark, server  # noqa: F401 (fixtures, skip mark)
 
 
 def test_plan_print_feedback_and_faq(app, browser, server, tmp_path):  # noqa: F811
