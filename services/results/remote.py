@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from models import RemoteCredential, RemoteSigningService, ResultDocument, User, now
+from models import RemoteCredential, RemoteSigningService, ResultDocument, User, db, now
 from services import audit, remote_signing, results
 from services.database import write_transaction
 from services.signing import SigningError
@@ -109,6 +109,7 @@ def _run(app, job: Job, provider, title: str) -> None:
         with app.app_context():
             from services import office as office_service
 
+            db.connect(reuse_if_open=True)
             document = ResultDocument.get_by_id(job.document_id)
             user = User.get_by_id(job.user_id)
             credential = remote_signing.open_remote(provider)
@@ -121,6 +122,8 @@ def _run(app, job: Job, provider, title: str) -> None:
         app.logger.exception("remote signature failed")
         job.message, job.state = N_("The remote signature could not be made; nothing was signed."), FAILED
     finally:
+        if not db.is_closed():
+            db.close()
         _slots.release()
 
 
