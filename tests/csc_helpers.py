@@ -89,14 +89,24 @@ def csc_server(tmp_path_factory):
     service.register_routes()
     service.app.middlewares.append(web.middleware(phone))
 
-    loop = asyncio.new_event_loop()
+    loop = asyncio.new_event_loop()  # served from its own thread (the caller's may run a loop already)
     runner = web.AppRunner(service.app)
-    loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    loop.run_until_complete(site.start())
-    port = site._server.sockets[0].getsockname()[1]
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    started: list[int] = []
+    ready = threading.Event()
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        loop.run_until_complete(site.start())
+        started.append(site._server.sockets[0].getsockname()[1])
+        ready.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
+    assert ready.wait(30), "the CSC dummy did not start"
+    port = started[0]
     root = config.get_pki_arch("uyban").get_cert("root")
     yield {"url": f"http://127.0.0.1:{port}", "root": root}
     asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
