@@ -180,6 +180,7 @@ ROUTES = [
     ("POST", "/results/remote-settings", "admin"),
     ("GET", "/verify/r/" + "ab" * 16, ANYONE),
     ("GET", f"/d/{CODE}/not-the-secret/result.pdf", ANYONE),
+    ("GET", f"/d/{CODE}/not-the-secret/copies/1.pdf", ANYONE),
 ]
 
 
