@@ -109,8 +109,9 @@ def test_leader_signs_the_result_and_the_citizen_downloads_it(app, browser, serv
 
 def test_leader_signs_remotely_and_the_page_waits_for_the_phone(app, browser, server, csc_server):  # noqa: F811
     """The stand-in phone of 'uyban/cham' approves after 3 s: the waiting page polls until it is signed."""
-    from models import RemoteCredential, RemoteSigningService, ResultDocument, User
+    from models import Dossier, RemoteCredential, RemoteSigningService, ResultDocument, User
     from services import keystore
+    from tests import test_results
 
     ca = make_ca()
     with using(app):
@@ -121,20 +122,24 @@ def test_leader_signs_remotely_and_the_page_waits_for_the_phone(app, browser, se
         RemoteSigningService.create(base_url=csc_server["url"])
         RemoteCredential.create(user=User.get(User.username == "leader"), credential_id="uyban/cham")
     app.config["REMOTE_SIGNING_SECONDS"] = 20
-    page = _page(browser)
-    _login(page, server, "leader")
-    page.goto(f"{server}/results/{code}")
-    page.fill("#f-body", "Xác nhận: Bà Nguyễn Thị Hường hiện chưa đăng ký kết hôn với ai.")
-    page.click("#draft-button")
-    page.wait_for_selector("#remote-button")
-    page.fill("#f-access-token", "demo-token")
-    page.click("#remote-button")
-    page.wait_for_selector("#remote-wait")
-    assert "Vui lòng xác nhận ký trên điện thoại" in page.inner_text("#remote-wait")
-    _shot(page, "result-remote-waiting")
-    page.wait_for_selector("#signed-pdf", timeout=20000)
-    _shot(page, "result-remote-signed")
-    page.context.close()
+    for javascript in (True, False):  # htmx polling, then the meta refresh alone
+        with using(app):
+            test_results._draft(app, Dossier.get(Dossier.code == code))
+        page = _page(browser, javascript)
+        _login(page, server, "leader")
+        page.goto(f"{server}/results/{code}")
+        page.fill("#f-access-token", "demo-token")
+        page.click("#remote-button")
+        page.wait_for_selector("#remote-wait")
+        assert "Vui lòng xác nhận ký trên điện thoại" in page.inner_text("#remote-wait")
+        _shot(page, f"result-remote-waiting{'' if javascript else '-nojs'}")
+        page.wait_for_selector("#signed-pdf", timeout=20000)
+        _shot(page, "result-remote-signed")
+        page.context.close()
+        with using(app):
+            document = ResultDocument.select().order_by(ResultDocument.id.desc()).get()
+            assert document.signed_id is not None
+            if javascript:  # forget it, so a new draft is signed the same way with JavaScript off
+                ResultDocument.delete().where(ResultDocument.id == document.id).execute()
     with using(app):
-        assert ResultDocument.get().signed_id is not None
         keystore.lock(app.config["DATA_DIR"], "admin")
