@@ -138,3 +138,21 @@ def test_no_answer_in_time_stores_nothing_and_htmx_polling_stops(app, drafted, c
     assert 'hx-trigger' not in leader.get(location, headers={"HX-Request": "true"}).get_data(as_text=True)
     with using(app):
         assert ResultDocument.get_by_id(doc_id).signed_id is None
+
+
+def test_at_most_a_few_remote_signatures_wait_at_once(app, drafted):
+    from services.results import remote
+
+    code, doc_id, leader_id = drafted
+    _set_up(app, "http://127.0.0.1:9", leader_id, "uyban/chutich")
+    leader = Session(app.test_client(), "leader")
+    for _ in range(4):  # four leaders' phones are already ringing
+        assert remote._slots.acquire(blocking=False)
+    try:
+        busy = _start(leader, code, doc_id)
+        assert busy.status_code == 422 and "quá nhiều chữ ký từ xa" in busy.get_data(as_text=True)
+    finally:
+        for _ in range(4):
+            remote._slots.release()
+    down = _wait(leader, _start(leader, code, doc_id).headers["Location"])  # a fifth one may start now
+    assert down.status_code == 422 and "Không kết nối được với dịch vụ ký số từ xa" in down.get_data(as_text=True)
