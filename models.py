@@ -748,6 +748,21 @@ class OrgKeystore(BaseModel):
     added_by = CharField()
 
 
+class RemoteSigningService(BaseModel):
+    """The remote-signing provider (CSC API) the leaders use: its address, ending before ``/csc/v1``."""
+
+    base_url = CharField(default="")
+    updated_at = AwareDateTimeField(default=now)
+    updated_by = CharField(default="")
+
+
+class RemoteCredential(BaseModel):
+    """A leader's credential (key) at the remote-signing provider; the access token is never stored."""
+
+    user = ForeignKeyField(User, unique=True, backref="+", on_delete="CASCADE")
+    credential_id = CharField()
+
+
 MODELS = [
     Office, CalendarOverride, Unit, User, LoginThrottle, ApiToken,
     Procedure, ProcedureVersion, Component, Fee,
@@ -758,5 +773,5 @@ MODELS = [
     TrainingSession, TrainingAttendee, TrainingFeedback, TrainingAction, HotlineCall, FaqEntry,
     CertificationSetting, CertificationSequence, Certification,
     Material, MaterialVersion, TemplateText,
-    ResultDocument, ResultExemption, OrgKeystore,
+    ResultDocument, ResultExemption, OrgKeystore, RemoteSigningService, RemoteCredential,
 ]

@@ -11,8 +11,9 @@ from blueprints import dossier_or_404, render
 from blueprints.auth import requires
 from blueprints.verify import MESSAGES, read_upload
 from models import Dossier, ResultDocument
-from services import accounts, keystore, results, signing, verification
+from services import accounts, keystore, remote_signing, results, signing, verification
 from services import office as office_service
+from services.results import remote
 from services.text import N_, nfc
 
 bp = Blueprint("results", __name__)
@@ -67,7 +68,8 @@ def _page(dossier, status=200, errors=None, form=None, sign_errors=None, done=""
                   sign_errors=sign_errors or {}, done=done, keystore=keystore.installed(),
                   unlocked=keystore.credential(_data_dir()) is not None, leaders=results.leaders(),
                   certificates=list(current_user.signer_certificates) if accounts.can(current_user, "document.sign")
-                  else [], messages=MESSAGES)
+                  else [], messages=MESSAGES, remote_url=remote.base_url(),
+                  remote_credential=remote.credential_of(current_user) if current_user.is_authenticated else "")
 
 
 def _document(dossier, doc_id: int) -> ResultDocument:
@@ -191,11 +193,57 @@ def exempt(code):
     return _back(dossier, _("The exemption is recorded: the dossier may be settled without an electronic result."))
 
 
+@bp.post("/results/<code>/<int:doc_id>/remote")
+@requires("document.sign")
+def remote_start(code, doc_id):
+    dossier = dossier_or_404(code)
+    document = _document(dossier, doc_id)
+    try:
+        job = remote.start(current_app._get_current_object(), document, request.form.get("access_token", ""),
+                           request.form.get("title", ""), current_user,
+                           current_app.config.get("REMOTE_SIGNING_SECONDS", remote_signing.APPROVAL_SECONDS))
+    except (signing.SigningError, results.ResultError) as exc:
+        return _page(dossier, 422, sign_errors={"remote": _(exc.message, **exc.params)})
+    return redirect(url_for("results.remote_wait", code=dossier.code, job_id=job.id), 303)
+
+
+@bp.get("/results/<code>/remote/<job_id>")
+@requires("document.sign")
+def remote_wait(code, job_id):
+    dossier = dossier_or_404(code)
+    job = remote.job_for(job_id, current_user)
+    if job is None or job.code != dossier.code:
+        abort(404)
+    if job.state == remote.SIGNED:
+        flash(_("The electronic result is signed by you and by the organisation."), "success")
+        target = url_for("results.page", code=dossier.code)
+        if request.headers.get("HX-Request"):
+            return Response(status=204, headers={"HX-Redirect": target})
+        return redirect(target)
+    error = _(job.message, **job.params) if job.state == remote.FAILED else ""
+    return render("results/remote.html", "results/_remote.html", 422 if error else 200, dossier=dossier,
+                  job=job, error=error)
+
+
 # --- The organisation's certificate on the server ------------------------------------------------
 
-def _keystore_page(status=200, error=""):
+def _keystore_page(status=200, error="", remote_error="", remote_form=None):
     return render("results/keystore.html", "results/keystore.html", status, keystore=keystore.installed(),
-                  unlocked=keystore.credential(_data_dir()) is not None, error=error)
+                  unlocked=keystore.credential(_data_dir()) is not None, error=error, remote_error=remote_error,
+                  remote_url=remote_form.get("base_url", "") if remote_form else remote.base_url(),
+                  remote_credentials=remote.credentials(), leaders=results.leaders())
+
+
+@bp.post("/results/remote-settings")
+@requires("keystore.manage")
+def remote_settings():
+    per_user = {u: request.form.get(f"credential-{u.id}", "") for u in results.leaders()}
+    try:
+        remote.save_settings(request.form.get("base_url", ""), per_user, current_user.username)
+    except results.ResultError as exc:
+        return _keystore_page(422, remote_error=_(exc.message, **exc.params), remote_form=request.form)
+    flash(_("The remote signing settings are saved."), "success")
+    return redirect(url_for("results.keystore_page"))
 
 
 def _after_keystore(message: str):

@@ -174,8 +174,13 @@ ROUTES = [
     ("POST", "/results/keystore/unlock", "admin leader"),
     ("POST", "/results/keystore/lock", "admin leader"),
     ("POST", "/results/keystore/install", "admin"),
+    # remote signing: only the leader signs (and watches their own signature); the admin sets it up
+    ("POST", f"/results/{CODE}/1/remote", "leader"),
+    ("GET", f"/results/{CODE}/remote/no-such-job", "leader"),
+    ("POST", "/results/remote-settings", "admin"),
     ("GET", "/verify/r/" + "ab" * 16, ANYONE),
     ("GET", f"/d/{CODE}/not-the-secret/result.pdf", ANYONE),
+    ("GET", f"/d/{CODE}/not-the-secret/copies/1.pdf", ANYONE),
 ]
 
 

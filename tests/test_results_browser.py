@@ -9,6 +9,7 @@ import time
 import pytest
 
 from services import verification
+from tests import csc_helpers
 from tests.pki import make_ca, make_p12, make_signer
 from tests.processing_helpers import receive, step, using
 from tests.test_browser import CHROMIUM, _page, browser, server  # noqa: F401  (fixtures)
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chr
 ORG_PASS = "mật-khẩu-con-dấu"
 LEADER_PASS = "mật-khẩu-chủ-tịch"
 BUDGET_SECONDS = 60
+csc_server = csc_helpers.csc_server
 
 
 def test_leader_signs_the_result_and_the_citizen_downloads_it(app, browser, server):  # noqa: F811
@@ -102,3 +104,42 @@ def test_leader_signs_the_result_and_the_citizen_downloads_it(app, browser, serv
     page.wait_for_url(f"{server}/results/keystore")
     assert "Đang khóa" in page.inner_text("main")
     page.context.close()
+
+
+
+def test_leader_signs_remotely_and_the_page_waits_for_the_phone(app, browser, server, csc_server):  # noqa: F811
+    """The stand-in phone of 'uyban/cham' approves after 3 s: the waiting page polls until it is signed."""
+    from models import Dossier, RemoteCredential, RemoteSigningService, ResultDocument, User
+    from services import keystore
+    from tests import test_results
+
+    ca = make_ca()
+    with using(app):
+        code = receive(app, "1.004873", "2026-11-23 08:00").code
+        step(code, "start", "2026-11-23 09:00", by="specialist")
+        keystore.install(make_p12(make_signer(ca, "Ủy ban nhân dân phường Hà Đông"), ca, ORG_PASS), ORG_PASS,
+                         app.config["DATA_DIR"], "admin")
+        RemoteSigningService.create(base_url=csc_server["url"])
+        RemoteCredential.create(user=User.get(User.username == "leader"), credential_id="uyban/cham")
+    app.config["REMOTE_SIGNING_SECONDS"] = 20
+    for javascript in (True, False):  # htmx polling, then the meta refresh alone
+        with using(app):
+            test_results._draft(app, Dossier.get(Dossier.code == code))
+        page = _page(browser, javascript)
+        _login(page, server, "leader")
+        page.goto(f"{server}/results/{code}")
+        page.fill("#f-access-token", "demo-token")
+        page.click("#remote-button")
+        page.wait_for_selector("#remote-wait")
+        assert "Vui lòng xác nhận ký trên điện thoại" in page.inner_text("#remote-wait")
+        _shot(page, f"result-remote-waiting{'' if javascript else '-nojs'}")
+        page.wait_for_selector("#signed-pdf", timeout=20000)
+        _shot(page, "result-remote-signed")
+        page.context.close()
+        with using(app):
+            document = ResultDocument.select().order_by(ResultDocument.id.desc()).get()
+            assert document.signed_id is not None
+            if javascript:  # forget it, so a new draft is signed the same way with JavaScript off
+                ResultDocument.delete().where(ResultDocument.id == document.id).execute()
+    with using(app):
+        keystore.lock(app.config["DATA_DIR"], "admin")

@@ -217,11 +217,19 @@ def sign_with_file(document: ResultDocument, p12: bytes, passphrase: str, title:
     organisation's. SigningError or ResultError say what is wrong; nothing is stored then."""
     _ready(document, data_dir)
     credential = signing.load_pkcs12(p12, passphrase)
+    return sign_with_credential(document, credential, title, user, office, data_dir, "certificate_file")
+
+
+def sign_with_credential(document: ResultDocument, credential: signing.Credential, title: str, user: User,
+                         office: Office, data_dir: str, how: str) -> Signed:
+    """The leader's signature with ``credential`` (a certificate file's key, or a key at a remote-signing
+    provider), then the organisation's; nothing is stored unless both are made and valid."""
+    _ready(document, data_dir)
     spot = spots(document).get("person")
     personal = signing.sign_pdf(read(document.draft, data_dir), credential,
                                 _appearance(credential, nfc(title)[:120], office.parent_body, spot),
                                 reason="Ký duyệt kết quả giải quyết thủ tục hành chính", location=office.place)
-    return _organisation_and_store(document, personal, user, office, data_dir, "certificate_file")
+    return _organisation_and_store(document, personal, user, office, data_dir, how)
 
 
 def prepare_for_token(document: ResultDocument, user: User, office: Office, data_dir: str) -> bytes:
