@@ -213,3 +213,12 @@ def test_keyset_pages(ctx, login):
     second = session.get(link).get_data(as_text=True)
     assert "Tài liệu số 002" in second and "Tài liệu số 000" in second and "Tài liệu số 003" not in second
     assert "Tài liệu cũ hơn" not in second
+
+
+def test_ids_past_the_database_integers_are_not_found(login):
+    trainer = login("trainer")
+    big = 2 ** 63 + 5
+    for url in (f"/materials/{big}", f"/materials/{big}/download", f"/materials/1/versions/{big}"):
+        assert trainer.get(url).status_code == 404, url
+    assert trainer.post(f"/materials/{big}", data={}).status_code == 404
+    assert trainer.get(f"/materials?before={big}").status_code == 200
