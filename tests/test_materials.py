@@ -222,3 +222,12 @@ def test_ids_past_the_database_integers_are_not_found(login):
         assert trainer.get(url).status_code == 404, url
     assert trainer.post(f"/materials/{big}", data={}).status_code == 404
     assert trainer.get(f"/materials?before={big}").status_code == 200
+
+
+def test_nul_is_dropped_from_what_is_typed_and_from_the_file_name(ctx, login):
+    response = _upload(login("trainer"), make_pdf(), "tai\x00lieu.pdf", title="Tài\x00 liệu",
+                       description="Mô\x00 tả", note="Ghi\x00 chú")
+    assert response.status_code == 302
+    material, version = Material.get(), MaterialVersion.get()
+    assert (material.title, material.description, material.file_name, version.note, version.file_name) == (
+        "Tài liệu", "Mô tả", "tailieu.pdf", "Ghi chú", "tailieu.pdf")
