@@ -5,10 +5,10 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import render
+from blueprints import id_arg, render
 from blueprints.auth import requires
 from models import DeliveryAttempt, OutboxMessage, now
-from services import accounts, delivery, intake, notifications, outbox, outbox_print
+from services import accounts, delivery, notifications, outbox, outbox_print
 from services import office as office_service
 from services.text import N_
 
@@ -54,7 +54,7 @@ def _dossier_messages(dossier) -> list[OutboxMessage]:
 
 
 def _before() -> int | None:
-    return intake.whole_number(request.args.get("before")) or None
+    return id_arg("before")
 
 
 @bp.get("/")
