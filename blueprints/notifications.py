@@ -1,11 +1,11 @@
 """Notifications: one's own notices (read once shown), the applicant outbox, the messaging settings."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import id_arg, render
+from blueprints import id_arg, render, row_or_404
 from blueprints.auth import requires
 from models import DeliveryAttempt, OutboxMessage, now
 from services import accounts, delivery, notifications, outbox, outbox_print
@@ -71,10 +71,7 @@ def index():
 # --- The applicant outbox ------------------------------------------------------------------------
 
 def _message(message_id: int) -> OutboxMessage:
-    message = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
-    if message is None:
-        abort(404)
-    return message
+    return row_or_404(OutboxMessage, message_id)
 
 
 @bp.get("/outbox")
