@@ -40,9 +40,10 @@ def row_or_404(model, row_id: int):
     return row
 
 
-def id_arg(name: str) -> int | None:
-    """A row id from the query string (a keyset cursor), or None when it is not one that can exist."""
-    value = request.args.get(name, "")
+def id_arg(name: str, values=None) -> int | None:
+    """A row id from the query string (or ``values``, e.g. ``request.form``), or None when it is not one
+    that can exist (a keyset cursor, a choice from a list)."""
+    value = (request.args if values is None else values).get(name, "")
     return int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID else None
 
 
