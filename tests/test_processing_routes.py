@@ -261,3 +261,15 @@ def test_rule_for_each_list(app):
         assert deadlines.kind_of(d, calendar, at("2026-11-18 08:00")) == "due_today"
         assert deadlines.kind_of(d, calendar, at("2026-11-18 08:01")) == "overdue"
         assert [deadlines.RULES[k][0] for k in deadlines.KINDS] == ["report", "leader", "officer", "officer"]
+
+
+def test_a_delay_report_of_nul_bytes_alone_is_refused_and_nul_is_never_stored(app):
+    code = _dossier(app, when="2026-11-16 08:00")  # overdue now
+    specialist = _as(app, "specialist")
+    response = specialist.post(f"/processing/{code}/delay-report", data={"cause": "\x00\x00", "remedy": "Làm thêm giờ"})
+    assert response.status_code == 422 and "Vui lòng ghi nguyên nhân và biện pháp khắc phục" in response.get_data(as_text=True)
+    response = specialist.post(f"/processing/{code}/delay-report", data={"cause": "Chờ\x00 xác minh", "remedy": "Làm thêm giờ"})
+    assert response.status_code == 302
+    with using(app):
+        report = StatusEvent.get(StatusEvent.action == "delay-report")
+        assert report.note == "Chờ xác minh"
