@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from blueprints import dossier_or_404, render, row_or_404, translated, wants_fragment
+from blueprints import dossier_or_404, id_arg, render, row_or_404, translated, wants_fragment
 from blueprints.auth import requires
 from models import ChecklistItem, Dossier, DossierCheck, Petition, Procedure, StatusEvent, Unit, User, now
 from services import (
@@ -357,7 +357,7 @@ def checklist_save(code):
 @requires("dossier.assign")
 def assign(code):
     dossier = dossier_or_404(code)
-    officer_id = intake.whole_number(request.form.get("officer"))
+    officer_id = id_arg("officer", request.form)
     officer = User.get_or_none(User.id == officer_id) if officer_id else None
     try:
         dossier = transitions.assign(dossier.code, officer, current_user, note=request.form.get("note", ""))

@@ -273,3 +273,19 @@ def test_a_delay_report_of_nul_bytes_alone_is_refused_and_nul_is_never_stored(ap
     with using(app):
         report = StatusEvent.get(StatusEvent.action == "delay-report")
         assert report.note == "Chờ xác minh"
+
+
+def test_an_officer_with_an_id_past_ten_thousand_can_be_handed_a_dossier(app):
+    from models import User
+    from services import accounts
+
+    code = _dossier(app, when="2026-11-23 08:00")
+    with using(app):
+        step(code, "start", "2026-11-23 09:00", by="specialist")
+        officer, _ = accounts.create_user("chuyenvien2", "mật-khẩu-dài-đủ-2026", "specialist", full_name="Lê Văn Bình")
+        User.update(id=20_001).where(User.id == officer.id).execute()  # as ids are after years of accounts
+    response = _as(app, "specialist").post(f"/processing/{code}/assign", data={"officer": "20001"})
+    assert response.status_code == 302
+    assert _get(app, code).assignee.username == "chuyenvien2"
+    assert _as(app, "specialist").post(f"/processing/{code}/assign", data={"officer": str(2 ** 63)},
+                                            headers={"HX-Request": "true"}).status_code == 422
