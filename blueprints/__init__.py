@@ -1,7 +1,7 @@
 """HTTP areas. Shared here: the htmx extension and the one helper that picks page or fragment."""
 from __future__ import annotations
 
-from flask import abort, make_response, render_template
+from flask import abort, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_htmx import HTMX
 
@@ -38,6 +38,13 @@ def row_or_404(model, row_id: int):
     if row is None:
         abort(404)
     return row
+
+
+def id_arg(name: str, values=None) -> int | None:
+    """A row id from the query string (or ``values``, e.g. ``request.form``), or None when it is not one
+    that can exist (a keyset cursor, a choice from a list)."""
+    value = (request.args if values is None else values).get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID else None
 
 
 def translated(errors: dict) -> dict:

@@ -1,14 +1,14 @@
 """Notifications: one's own notices (read once shown), the applicant outbox, the messaging settings."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import render
+from blueprints import id_arg, render, row_or_404
 from blueprints.auth import requires
 from models import DeliveryAttempt, OutboxMessage, now
-from services import accounts, delivery, intake, notifications, outbox, outbox_print
+from services import accounts, delivery, notifications, outbox, outbox_print
 from services import office as office_service
 from services.text import N_
 
@@ -54,7 +54,7 @@ def _dossier_messages(dossier) -> list[OutboxMessage]:
 
 
 def _before() -> int | None:
-    return intake.whole_number(request.args.get("before")) or None
+    return id_arg("before")
 
 
 @bp.get("/")
@@ -71,10 +71,7 @@ def index():
 # --- The applicant outbox ------------------------------------------------------------------------
 
 def _message(message_id: int) -> OutboxMessage:
-    message = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
-    if message is None:
-        abort(404)
-    return message
+    return row_or_404(OutboxMessage, message_id)
 
 
 @bp.get("/outbox")

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from blueprints import dossier_or_404, render, translated, wants_fragment
+from blueprints import dossier_or_404, id_arg, render, row_or_404, translated, wants_fragment
 from blueprints.auth import requires
-from models import ChecklistItem, Dossier, DossierCheck, Procedure, StatusEvent, Unit, User, now
+from models import ChecklistItem, Dossier, DossierCheck, Petition, Procedure, StatusEvent, Unit, User, now
 from services import (
     accounts,
     checklists,
@@ -305,8 +305,8 @@ def register_file(fmt):
 @requires("dossier.check")
 def check(code, check_id):
     dossier = dossier_or_404(code)
-    item = DossierCheck.get_or_none((DossierCheck.id == check_id) & (DossierCheck.dossier == dossier))
-    if item is None:
+    item = row_or_404(DossierCheck, check_id)
+    if item.dossier_id != dossier.id:
         abort(404)
     if dossier.ended_at is not None:
         abort(409)
@@ -357,7 +357,7 @@ def checklist_save(code):
 @requires("dossier.assign")
 def assign(code):
     dossier = dossier_or_404(code)
-    officer_id = intake.whole_number(request.form.get("officer"))
+    officer_id = id_arg("officer", request.form)
     officer = User.get_or_none(User.id == officer_id) if officer_id else None
     try:
         dossier = transitions.assign(dossier.code, officer, current_user, note=request.form.get("note", ""))
@@ -390,6 +390,7 @@ def petition_list():
 @bp.post("/petitions/<int:petition_id>")
 @requires("petition.answer")
 def petition_answer(petition_id):
+    row_or_404(Petition, petition_id)
     try:
         petitions.answer(petition_id, request.form.get("answer", ""), current_user)
     except petitions.PetitionError as exc:

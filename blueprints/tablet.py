@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import dossier_or_404, render, wants_fragment
+from blueprints import dossier_or_404, id_arg, render, wants_fragment
 from blueprints.auth import requires
 from models import Rating, User, now
 from services import accounts, ratings, tablet
@@ -78,7 +78,7 @@ def rate():
 @requires("rating.tablet")
 def invite(code):
     dossier = dossier_or_404(code)
-    target = User.get_or_none(User.id == request.form.get("tablet", type=int)) or current_user
+    target = User.get_or_none(User.id == id_arg("tablet", request.form)) or current_user
     try:
         tablet.invite(_registry_of_app(), dossier, current_user, target, now())
     except tablet.TabletError as exc:

@@ -9,8 +9,9 @@ SEARCH_WORDS = 8
 
 
 def nfc(value: str | None) -> str:
-    """NFC, trimmed, and lone surrogates (not storable as UTF-8) replaced by U+FFFD."""
-    return SURROGATES.sub("\ufffd", unicodedata.normalize("NFC", value or "")).strip()
+    """NFC, trimmed, without NUL (PostgreSQL refuses it in text), and lone surrogates (not storable as
+    UTF-8) replaced by U+FFFD."""
+    return SURROGATES.sub("\ufffd", unicodedata.normalize("NFC", (value or "").replace("\x00", ""))).strip()
 
 
 def search_words(text: str | None) -> list[str]:
@@ -51,9 +52,9 @@ TOO_LONG = N_("This text is too long.")
 
 
 def form_text(form, name: str, errors: dict, required: bool = False, limit: int = 200) -> str:
-    """A typed text field, NFC, without NUL (PostgreSQL refuses it); a msgid in ``errors[name]`` when
-    it is required and empty or longer than ``limit``."""
-    value = nfc(str(form.get(name) or "").replace("\x00", ""))
+    """A typed text field, NFC, without NUL (see nfc); a msgid in ``errors[name]`` when it is required
+    and empty or longer than ``limit``."""
+    value = nfc(str(form.get(name) or ""))
     if required and not value:
         errors[name] = REQUIRED
     elif len(value) > limit:

@@ -85,3 +85,9 @@ def test_init_db_seeds_a_checklist_for_every_procedure(runner, ctx):
     result = runner.invoke(args=["init-db"])
     assert "checklists seeded: 15" in result.output
     assert "checklists seeded: 0" in runner.invoke(args=["init-db"]).output
+
+
+def test_a_check_id_past_the_database_integers_is_not_found(app):
+    with using(app):
+        code = receive(app, "1.004873", "2026-11-23 08:00").code
+    assert _as(app, "intake").post(f"/processing/{code}/check/{2 ** 63}", data={"done": "1"}).status_code == 404

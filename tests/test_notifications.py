@@ -190,3 +190,24 @@ def test_deadline_notices_read_well_on_the_page(app, login):
     assert f"Hồ sơ {d.code} đã dùng quá 75% thời gian giải quyết." in page and "%%" not in page
     # opening the page checked the deadlines at the real clock too: by now the dossier is long overdue
     assert f"Hồ sơ {d.code} đã quá hạn: vui lòng lập báo cáo chậm trễ" in page
+
+
+def test_the_older_link_works_past_ten_thousand_notices(app, login):
+    with using(app):
+        d = _fresh(app)
+        specialist = User.get(User.username == "specialist")
+        for n in range(20_001, 20_036):  # ids as an office has them after a few months
+            Notification.create(id=n, user=specialist, dossier=d, kind="assigned", key=f"k{n}")
+    session = login("specialist")
+    first = session.get("/notifications/").get_data(as_text=True)
+    older = re.search(r'href="(/notifications/\?before=\d+)"', first).group(1)
+    assert older == "/notifications/?before=20006"
+    second = session.get(older).get_data(as_text=True)
+    assert second.count("đã được giao cho bạn") == 5 and "Thông báo cũ hơn" not in second
+
+
+def test_a_cursor_that_is_not_a_number_or_too_big_shows_the_first_page(app, login):
+    session = login("intake")
+    for before in ("abc", "-1", str(2 ** 63), str(2 ** 64), "1\x00", "١٢"):
+        assert session.get("/notifications/", query_string={"before": before}).status_code == 200
+        assert session.get("/notifications/outbox", query_string={"before": before}).status_code == 200

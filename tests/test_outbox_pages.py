@@ -163,3 +163,12 @@ def test_the_dossier_page_lists_its_messages_for_the_counter(app, login):
 def test_the_dossier_page_has_no_messages_for_a_specialist(app, login):
     [code] = _messages(app)
     assert 'id="messages"' not in login("specialist").get(f"/intake/{code}").get_data(as_text=True)
+
+
+def test_a_message_id_past_the_database_integers_is_not_found(app, login):
+    session = login("intake")
+    huge = 2 ** 63
+    for url in (f"/notifications/outbox/{huge}", f"/notifications/outbox/{huge}.pdf"):
+        assert session.get(url).status_code == 404
+    for action in ("printed", "retry"):
+        assert session.post(f"/notifications/outbox/{huge}/{action}").status_code == 404

@@ -48,3 +48,8 @@ def test_citizen_files_and_leader_answers(app):
         assert AuditEvent.select().where(AuditEvent.action.startswith("petition.")).count() == 2
     assert Session(app.test_client(), "specialist").get("/processing/petitions").status_code == 403
     assert citizen.post(f"/d/{code}/wrong/petition", data={"csrf_token": token, "petition": "x"}).status_code == 404
+
+
+def test_a_petition_id_past_the_database_integers_is_not_found(app):
+    response = Session(app.test_client(), "leader").post(f"/processing/petitions/{2 ** 63}", data={"answer": "Đã rõ"})
+    assert response.status_code == 404

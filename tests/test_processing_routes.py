@@ -261,3 +261,31 @@ def test_rule_for_each_list(app):
         assert deadlines.kind_of(d, calendar, at("2026-11-18 08:00")) == "due_today"
         assert deadlines.kind_of(d, calendar, at("2026-11-18 08:01")) == "overdue"
         assert [deadlines.RULES[k][0] for k in deadlines.KINDS] == ["report", "leader", "officer", "officer"]
+
+
+def test_a_delay_report_of_nul_bytes_alone_is_refused_and_nul_is_never_stored(app):
+    code = _dossier(app, when="2026-11-16 08:00")  # overdue now
+    specialist = _as(app, "specialist")
+    response = specialist.post(f"/processing/{code}/delay-report", data={"cause": "\x00\x00", "remedy": "Làm thêm giờ"})
+    assert response.status_code == 422 and "Vui lòng ghi nguyên nhân và biện pháp khắc phục" in response.get_data(as_text=True)
+    response = specialist.post(f"/processing/{code}/delay-report", data={"cause": "Chờ\x00 xác minh", "remedy": "Làm thêm giờ"})
+    assert response.status_code == 302
+    with using(app):
+        report = StatusEvent.get(StatusEvent.action == "delay-report")
+        assert report.note == "Chờ xác minh"
+
+
+def test_an_officer_with_an_id_past_ten_thousand_can_be_handed_a_dossier(app):
+    from models import User
+    from services import accounts
+
+    code = _dossier(app, when="2026-11-23 08:00")
+    with using(app):
+        step(code, "start", "2026-11-23 09:00", by="specialist")
+        officer, _ = accounts.create_user("chuyenvien2", "mật-khẩu-dài-đủ-2026", "specialist", full_name="Lê Văn Bình")
+        User.update(id=20_001).where(User.id == officer.id).execute()  # as ids are after years of accounts
+    response = _as(app, "specialist").post(f"/processing/{code}/assign", data={"officer": "20001"})
+    assert response.status_code == 302
+    assert _get(app, code).assignee.username == "chuyenvien2"
+    assert _as(app, "specialist").post(f"/processing/{code}/assign", data={"officer": str(2 ** 63)},
+                                            headers={"HX-Request": "true"}).status_code == 422

@@ -196,3 +196,11 @@ def test_invitations_expire_and_tablets_close(app):
 def test_the_tablet_page_needs_a_login(client):
     response = client.get("/tablet")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("tablet_id", [str(2 ** 63), str(2 ** 70), "-5", "abc", "7\x00"])
+def test_an_odd_tablet_choice_is_not_a_server_error(app, login, tablet_id):
+    code = _returned(app)
+    officer = login("intake")
+    response = officer.post(f"/tablet/invite/{code}", data={"tablet": tablet_id}, headers={"HX-Request": "true"})
+    assert response.status_code in (200, 422)
