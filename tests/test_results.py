@@ -385,3 +385,14 @@ def test_a_seal_that_is_not_a_png_is_refused(ctx, pki):
         keystore.install(pki["org_p12"], ORG_PASS, ctx.config["DATA_DIR"], "admin", b"GIF89a....")
     assert refused.value.message == "The seal image must be a PNG file."
     assert keystore.installed() is None
+
+
+def test_a_document_id_past_the_database_integers_is_not_found(app, login):
+    from tests.processing_helpers import using
+
+    with using(app):
+        code = _processing(app).code
+    leader = login("leader")
+    huge = 2 ** 63
+    assert leader.get(f"/results/{code}/{huge}.pdf").status_code == 404
+    assert leader.post(f"/results/{code}/{huge}/prepare").status_code == 404
