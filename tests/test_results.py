@@ -396,3 +396,12 @@ def test_a_document_id_past_the_database_integers_is_not_found(app, login):
     huge = 2 ** 63
     assert leader.get(f"/results/{code}/{huge}.pdf").status_code == 404
     assert leader.post(f"/results/{code}/{huge}/prepare").status_code == 404
+
+
+def test_the_draft_form_drops_nul_and_refuses_an_over_long_line():
+    form = {"title": "Giấy\x00 xác nhận", "body": "Xác nhận\x00 đã đăng ký.", "signer_title": "Chủ tịch",
+            "signer_name": "A", "number": "x" * 201}
+    content, errors = results.validate(form)
+    assert content.title == "Giấy xác nhận" and content.body == "Xác nhận đã đăng ký."
+    assert errors == {"number": "This text is too long."}  # refused, not cut short and saved
+    assert results.validate({**form, "number": "", "body": "a" * 6001})[1] == {"body": "This text is too long."}

@@ -15,7 +15,7 @@ from services.documents import vn_date
 from services.receipts import applicant_lines
 from services.results.pdf import Content, Spot, render, stamp_qr
 from services.signing import SigningError
-from services.text import N_, nfc
+from services.text import N_, form_text, nfc
 from services.verification import NotAPdf, installed_roots, open_pdf
 
 MAX_BODY = 6000
@@ -94,17 +94,14 @@ def default_content(dossier: Dossier, office: Office) -> Content:
 
 def validate(form) -> tuple[Content, dict[str, str]]:
     """The draft form -> (content, errors keyed by field, as msgids)."""
-    content = Content(number=nfc(form.get("number"))[:MAX_LINE], title=nfc(form.get("title"))[:MAX_LINE],
-                      body="\n".join(nfc(line) for line in nfc(form.get("body")).splitlines()),
-                      signer_title=nfc(form.get("signer_title"))[:MAX_LINE],
-                      signer_name=nfc(form.get("signer_name"))[:MAX_LINE])
-    errors = {}
-    for name in ("title", "body", "signer_title", "signer_name"):
-        if not getattr(content, name):
-            errors[name] = N_("This field is required.")
-    if len(content.body) > MAX_BODY:
-        errors["body"] = N_("At most %(max)s characters.")
-    if "..." in content.body or "…" in content.body:
+    errors: dict[str, str] = {}
+    number = form_text(form, "number", errors, limit=MAX_LINE)
+    title = form_text(form, "title", errors, True, MAX_LINE)
+    body = "\n".join(nfc(line) for line in form_text(form, "body", errors, True, MAX_BODY).splitlines())
+    content = Content(number=number, title=title, body=body,
+                      signer_title=form_text(form, "signer_title", errors, True, MAX_LINE),
+                      signer_name=form_text(form, "signer_name", errors, True, MAX_LINE))
+    if "..." in body or "…" in body:
         errors["body"] = N_("Please complete the text: it still has dots to fill in.")
     return content, errors
 
