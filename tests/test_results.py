@@ -405,3 +405,28 @@ def test_the_draft_form_drops_nul_and_refuses_an_over_long_line():
     assert content.title == "Giấy xác nhận" and content.body == "Xác nhận đã đăng ký."
     assert errors == {"number": "This text is too long."}  # refused, not cut short and saved
     assert results.validate({**form, "number": "", "body": "a" * 6001})[1] == {"body": "This text is too long."}
+
+
+def test_an_exemption_reason_drops_nul_and_is_refused_when_over_long(ctx):
+    dossier = _processing(ctx)
+    leader = User.get(User.username == "leader")
+    with pytest.raises(results.ResultError) as long:
+        results.exempt(dossier, "a" * 2001, leader)
+    assert long.value.message == "This text is too long." and results.exemption_of(dossier) is None
+    assert results.exempt(dossier, "Cấp\x00 bản giấy", leader).reason == "Cấp bản giấy"
+
+
+def test_an_over_long_exemption_reason_comes_back_in_the_form(app, login):
+    from tests.processing_helpers import using
+
+    with using(app):
+        code = _processing(app).code
+    leader = login("leader")
+    reason = "Người dân chỉ nhận bản giấy. " * 80
+    refused = leader.post(f"/results/{code}/exempt", {"reason": reason})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "Nội dung quá dài." in page
+    assert reason.strip() in page
+    with using(app):
+        assert results.exemption_of(Dossier.get(Dossier.code == code)) is None

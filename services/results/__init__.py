@@ -20,6 +20,7 @@ from services.verification import NotAPdf, installed_roots, open_pdf
 
 MAX_BODY = 6000
 MAX_LINE = 200
+MAX_REASON = 2000
 OPEN_STATUSES = (2, 4, 6)  # a result is drafted and signed while the dossier is being processed
 
 
@@ -262,11 +263,12 @@ def accept_token_upload(document: ResultDocument, uploaded: bytes, user: User, o
 
 def exempt(dossier: Dossier, reason: str, user: User) -> ResultExemption:
     """The leader records that this dossier is settled without a signed electronic result, and why."""
-    reason = nfc(reason)[:2000]
     if not accounts.can(user, "result.exempt"):
         raise ResultError(N_("Your role may not do this."))
-    if not reason:
-        raise ResultError(N_("Please write the reason."), "reason")
+    errors: dict[str, str] = {}
+    reason = form_text({"reason": reason}, "reason", errors, True, MAX_REASON)
+    if errors:
+        raise ResultError(N_("Please write the reason.") if not reason else errors["reason"], "reason")
     with write_transaction():
         if exemption_of(dossier) is not None:
             raise ResultError(N_("An exemption is already recorded for this dossier."))
