@@ -12,7 +12,7 @@ from blueprints import render
 from blueprints.auth import requires
 from blueprints.verify import MESSAGES, read_upload
 from services import office, offline_signing, signing
-from services.text import N_, nfc
+from services.text import N_, form_text, nfc
 
 bp = Blueprint("signing", __name__, url_prefix="/sign")
 
@@ -60,11 +60,12 @@ def sign():
         credential = signing.load_pkcs12(p12, form["passphrase"])
         appearance = signing.Appearance(signer=credential.name, title=nfc(form.get("title"))[:120],
                                         agency=nfc(form.get("agency"))[:200])
-        signed = signing.sign_pdf(pdf, credential, appearance, reason=nfc(form.get("reason"))[:200])
+        reason = form_text(form, "reason", {})[:200]  # the same words in the signature and in the audit
+        signed = signing.sign_pdf(pdf, credential, appearance, reason=reason)
     except signing.SigningError as exc:
         field = "certificate" if exc.message in signing.KEY_ERRORS else "file"
         return _form(form, {field: _(exc.message, **exc.params)}, 422)
-    signing.record_signature(current_user.username, signed, credential, form.get("reason", ""))
+    signing.record_signature(current_user.username, signed, credential, reason)
     stem = PurePath(name).stem[:80] or "van-ban"
     return Response(signed, mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(stem)}-da-ky.pdf"})

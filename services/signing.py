@@ -217,9 +217,22 @@ def _directives(appearance: Appearance, at: dt.datetime, width: float, height: f
     room = width - left - 6
     for i, (font, text) in enumerate(lines):
         top = first - (i + 1) * step
+        text = _drawable(text, font)
         steps.append(["text_box", text, font, left, top, room, step, _fit(text, font, room), False, "left",
                       "middle"])
     return steps
+
+
+def _drawable(text: str, font: str) -> str:
+    """The text without the characters the shipped font has no glyph for (an emoji in a title would
+    otherwise stop endesive from drawing the appearance, and so the signature)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    from services.documents import FONT, _fonts
+
+    _fonts()
+    glyphs = getFont(f"{FONT}-Bold" if font == "B" else FONT).face.charToGlyph
+    return "".join(c for c in text if ord(c) in glyphs)
 
 
 def _fit(text: str, font: str, room: float) -> float:

@@ -163,3 +163,9 @@ def test_the_citizen_downloads_the_electronic_copy_from_the_receipts_qr_page(app
     assert citizen.get(f"/d/{code}/{'0' * len(dossier.secret)}/copies/{entry.id}.pdf").status_code == 404
     assert citizen.get(f"/d/{other}/{stranger.secret}/copies/{entry.id}.pdf").status_code == 404
     assert "copies/" not in citizen.get(f"/d/{other}/{stranger.secret}").get_data(as_text=True)
+
+
+def test_a_copy_id_past_the_database_integers_is_not_found(app, login):
+    code = _dossier(app)
+    leader = login("leader")
+    assert leader.get(f"/certification/{code}/copies/{2 ** 63}.pdf").status_code == 404

@@ -385,3 +385,48 @@ def test_a_seal_that_is_not_a_png_is_refused(ctx, pki):
         keystore.install(pki["org_p12"], ORG_PASS, ctx.config["DATA_DIR"], "admin", b"GIF89a....")
     assert refused.value.message == "The seal image must be a PNG file."
     assert keystore.installed() is None
+
+
+def test_a_document_id_past_the_database_integers_is_not_found(app, login):
+    from tests.processing_helpers import using
+
+    with using(app):
+        code = _processing(app).code
+    leader = login("leader")
+    huge = 2 ** 63
+    assert leader.get(f"/results/{code}/{huge}.pdf").status_code == 404
+    assert leader.post(f"/results/{code}/{huge}/prepare").status_code == 404
+
+
+def test_the_draft_form_drops_nul_and_refuses_an_over_long_line():
+    form = {"title": "Giấy\x00 xác nhận", "body": "Xác nhận\x00 đã đăng ký.", "signer_title": "Chủ tịch",
+            "signer_name": "A", "number": "x" * 201}
+    content, errors = results.validate(form)
+    assert content.title == "Giấy xác nhận" and content.body == "Xác nhận đã đăng ký."
+    assert errors == {"number": "This text is too long."}  # refused, not cut short and saved
+    assert results.validate({**form, "number": "", "body": "a" * 6001})[1] == {"body": "This text is too long."}
+
+
+def test_an_exemption_reason_drops_nul_and_is_refused_when_over_long(ctx):
+    dossier = _processing(ctx)
+    leader = User.get(User.username == "leader")
+    with pytest.raises(results.ResultError) as long:
+        results.exempt(dossier, "a" * 2001, leader)
+    assert long.value.message == "This text is too long." and results.exemption_of(dossier) is None
+    assert results.exempt(dossier, "Cấp\x00 bản giấy", leader).reason == "Cấp bản giấy"
+
+
+def test_an_over_long_exemption_reason_comes_back_in_the_form(app, login):
+    from tests.processing_helpers import using
+
+    with using(app):
+        code = _processing(app).code
+    leader = login("leader")
+    reason = "Người dân chỉ nhận bản giấy. " * 80
+    refused = leader.post(f"/results/{code}/exempt", {"reason": reason})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "Nội dung quá dài." in page
+    assert reason.strip() in page
+    with using(app):
+        assert results.exemption_of(Dossier.get(Dossier.code == code)) is None

@@ -252,3 +252,12 @@ def test_a_long_agency_name_is_set_smaller_to_fit_the_box():
     assert smaller < signing.TEXT_SIZE
     from reportlab.pdfbase.pdfmetrics import stringWidth
     assert stringWidth(long_, "LiberationSerif", smaller) == pytest.approx(room)
+
+
+def test_characters_the_font_lacks_are_left_out_of_the_appearance(person, pki, tmp_path):
+    appearance = signing.Appearance(signer=person.name, title="Chủ tịch 😀", agency="Ủy ban nhân dân 中")
+    pdf = signing.sign_pdf(sample_pdf(), person, appearance)
+    assert verification.verify_pdf(pdf, [pki["ca"].cert]).signatures[0].intact
+    (tmp_path / "s.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Chức vụ: Chủ tịch" in text and "Cơ quan: Ủy ban nhân dân" in text and "😀" not in text and "中" not in text

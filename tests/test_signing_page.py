@@ -61,3 +61,11 @@ def test_missing_files_and_a_non_pdf(login, ctx, pki):
         assert message in text
     junk = post(leader, b"not a pdf", pki["p12"])
     assert junk.status_code == 422 and "Tệp này không phải là văn bản PDF." in junk.get_data(as_text=True)
+
+
+def test_the_audit_keeps_the_reason_the_signature_carries(login, ctx, pki):
+    leader = login("leader")
+    response = post(leader, sample_pdf(), pki["p12"], reason="Ký\x00 quyết định " + "x" * 1000)
+    assert response.status_code == 200
+    event = AuditEvent.select().where(AuditEvent.action == "document.sign").get()
+    assert event.after["reason"] == ("Ký quyết định " + "x" * 1000)[:200]

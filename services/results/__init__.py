@@ -15,11 +15,12 @@ from services.documents import vn_date
 from services.receipts import applicant_lines
 from services.results.pdf import Content, Spot, render, stamp_qr
 from services.signing import SigningError
-from services.text import N_, nfc
+from services.text import N_, form_text, nfc
 from services.verification import NotAPdf, installed_roots, open_pdf
 
 MAX_BODY = 6000
 MAX_LINE = 200
+MAX_REASON = 2000
 OPEN_STATUSES = (2, 4, 6)  # a result is drafted and signed while the dossier is being processed
 
 
@@ -94,17 +95,14 @@ def default_content(dossier: Dossier, office: Office) -> Content:
 
 def validate(form) -> tuple[Content, dict[str, str]]:
     """The draft form -> (content, errors keyed by field, as msgids)."""
-    content = Content(number=nfc(form.get("number"))[:MAX_LINE], title=nfc(form.get("title"))[:MAX_LINE],
-                      body="\n".join(nfc(line) for line in nfc(form.get("body")).splitlines()),
-                      signer_title=nfc(form.get("signer_title"))[:MAX_LINE],
-                      signer_name=nfc(form.get("signer_name"))[:MAX_LINE])
-    errors = {}
-    for name in ("title", "body", "signer_title", "signer_name"):
-        if not getattr(content, name):
-            errors[name] = N_("This field is required.")
-    if len(content.body) > MAX_BODY:
-        errors["body"] = N_("At most %(max)s characters.")
-    if "..." in content.body or "…" in content.body:
+    errors: dict[str, str] = {}
+    number = form_text(form, "number", errors, limit=MAX_LINE)
+    title = form_text(form, "title", errors, True, MAX_LINE)
+    body = "\n".join(nfc(line) for line in form_text(form, "body", errors, True, MAX_BODY).splitlines())
+    content = Content(number=number, title=title, body=body,
+                      signer_title=form_text(form, "signer_title", errors, True, MAX_LINE),
+                      signer_name=form_text(form, "signer_name", errors, True, MAX_LINE))
+    if "..." in body or "…" in body:
         errors["body"] = N_("Please complete the text: it still has dots to fill in.")
     return content, errors
 
@@ -265,11 +263,12 @@ def accept_token_upload(document: ResultDocument, uploaded: bytes, user: User, o
 
 def exempt(dossier: Dossier, reason: str, user: User) -> ResultExemption:
     """The leader records that this dossier is settled without a signed electronic result, and why."""
-    reason = nfc(reason)[:2000]
     if not accounts.can(user, "result.exempt"):
         raise ResultError(N_("Your role may not do this."))
-    if not reason:
-        raise ResultError(N_("Please write the reason."), "reason")
+    errors: dict[str, str] = {}
+    reason = form_text({"reason": reason}, "reason", errors, True, MAX_REASON)
+    if errors:
+        raise ResultError(N_("Please write the reason.") if not reason else errors["reason"], "reason")
     with write_transaction():
         if exemption_of(dossier) is not None:
             raise ResultError(N_("An exemption is already recorded for this dossier."))
