@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import MAX_ID, render, row_or_404, translated
+from blueprints import id_arg, render, row_or_404, translated
 from blueprints.auth import requires
 from models import FaqEntry, HotlineCall, Procedure, now
 from services import charts, hotline
@@ -28,9 +28,7 @@ def _call_or_404(call_id: int) -> HotlineCall:
 @requires("hotline.manage")
 def index():
     status = request.args.get("status", "")
-    before = request.args.get("before", type=int)
-    before = min(before, MAX_ID) if before and before > 0 else None
-    rows = list(hotline.calls(status, before))
+    rows = list(hotline.calls(status, id_arg("before")))
     more = len(rows) > hotline.PAGE
     rows = rows[:hotline.PAGE]
     return render("hotline/index.html", "hotline/_calls.html", calls=rows, chosen=status,

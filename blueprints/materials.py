@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import MAX_ID, render, row_or_404
+from blueprints import MAX_ID, id_arg, render, row_or_404
 from blueprints.auth import messages, requires
 from models import Material, MaterialVersion
 from services import accounts, storage
@@ -24,18 +24,13 @@ def _staff() -> bool:
     return accounts.can(current_user, "toolkit.use")
 
 
-def _before() -> int | None:
-    value = request.args.get("before", "")
-    return min(int(value), MAX_ID) if value.isdigit() else None
-
-
 @bp.get("")
 def index():
     """Citizen materials for everyone; staff also see the staff ones and can filter by audience."""
     staff = _staff()
     filters = {k: request.args.get(k, "")[:200] for k in ("q", "topic", "audience")}
     rows = list(materials.search(filters["q"], filters["topic"], filters["audience"], public_only=not staff,
-                                 before=_before()))
+                                 before=id_arg("before")))
     more = len(rows) > materials.PAGE
     rows = rows[:materials.PAGE]
     return render("toolkit/materials.html", "toolkit/_materials.html", rows=rows, filters=filters, staff=staff,

@@ -209,8 +209,7 @@ def step(code, action):
 @bp.get("/board")
 @requires("dossier.view")
 def board():
-    unit_id = intake.whole_number(request.args.get("unit")) or None
-    officer_id = intake.whole_number(request.args.get("officer")) or None
+    unit_id, officer_id = id_arg("unit"), id_arg("officer")
     calendar, at = office_service.calendar(), now()
     lists = deadlines.board(calendar, at, unit_id, officer_id)
     return render("processing/board.html", "processing/_board.html", lists=lists,
@@ -289,7 +288,7 @@ def register_file(fmt):
         return render("processing/register.html", "processing/register.html", 422,
                       start=start, end=end, error=error, form=request.args)
     office = office_service.get_office()
-    rows = register.rows(start, end, intake.whole_number(request.args.get("unit")) or None)
+    rows = register.rows(start, end, id_arg("unit"))
     name = f"so-theo-doi-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
     if fmt == "pdf":
         return _pdf(forms.register_pdf(office, start, end, rows), name)

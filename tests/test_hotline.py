@@ -237,3 +237,11 @@ def test_a_nul_in_the_procedure_code_is_dropped(app):
     call_id = log(app, procedure="2.000\x00815")
     with using(app):
         assert HotlineCall.get_by_id(call_id).procedure.code == "2.000815"
+
+
+def test_a_cursor_that_cannot_be_an_id_gives_the_first_page(app):
+    log(app, question="Câu hỏi đầu tiên")
+    trainer = Session(app.test_client(), "trainer")
+    for cursor in (str(2 ** 63 + 5), "²", "-3", "abc"):  # past the integers, a Unicode digit, junk
+        response = trainer.get(f"/hotline?before={cursor}")
+        assert response.status_code == 200 and "Câu hỏi đầu tiên" in response.get_data(as_text=True), cursor

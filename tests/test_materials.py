@@ -222,6 +222,7 @@ def test_ids_past_the_database_integers_are_not_found(login):
         assert trainer.get(url).status_code == 404, url
     assert trainer.post(f"/materials/{big}", data={}).status_code == 404
     assert trainer.get(f"/materials?before={big}").status_code == 200
+    assert trainer.get("/materials?before=²").status_code == 200  # a Unicode digit is no id
 
 
 def test_nul_is_dropped_from_what_is_typed_and_from_the_file_name(ctx, login):

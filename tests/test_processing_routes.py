@@ -108,6 +108,9 @@ def test_board_and_navigation_counts(app):
     assert 'class="count late"' in nav and ">1<" in nav
     fragment = specialist.get("/processing/board?officer=999", headers={"HX-Request": "true"})
     assert "<html" not in fragment.get_data(as_text=True) and late not in fragment.get_data(as_text=True)
+    for junk in (str(2 ** 63 + 5), "²", "x"):  # not an id: the filter is left out, never a 500
+        everyone = specialist.get(f"/processing/board?unit={junk}&officer={junk}").get_data(as_text=True)
+        assert late in everyone.split("board-overdue", 1)[1].split("</section>", 1)[0], junk
 
 
 def test_online_dossier_receipt_only_after_acceptance(app):
