@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, make_response, render_template
 from flask_babel import gettext as _
 from flask_htmx import HTMX
+from werkzeug.routing import IntegerConverter
 
 htmx = HTMX()
 
@@ -30,6 +31,15 @@ def dossier_or_404(code: str):
 
 
 MAX_ID = 2 ** 63 - 1  # larger ids in a URL cannot exist (and would not fit the database's integers)
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number past MAX_ID matches no route (a 404), so no view hands
+    the database an integer it cannot bind."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def row_or_404(model, row_id: int):
