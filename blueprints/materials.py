@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import render
+from blueprints import MAX_ID, render, row_or_404
 from blueprints.auth import messages, requires
 from models import Material, MaterialVersion
 from services import accounts, storage
@@ -26,7 +26,7 @@ def _staff() -> bool:
 
 def _before() -> int | None:
     value = request.args.get("before", "")
-    return int(value) if value.isdigit() else None
+    return min(int(value), MAX_ID) if value.isdigit() else None
 
 
 @bp.get("")
@@ -41,13 +41,6 @@ def index():
     return render("toolkit/materials.html", "toolkit/_materials.html", rows=rows, filters=filters, staff=staff,
                   next_before=rows[-1].id if more else None, topics=materials.TOPICS,
                   audiences=materials.AUDIENCES, kinds=materials.KINDS)
-
-
-def _material(material_id: int) -> Material:
-    material = Material.get_or_none(Material.id == material_id)
-    if material is None:
-        abort(404)
-    return material
 
 
 def _upload(required: bool):
@@ -106,13 +99,13 @@ def new():
 @bp.get("/<int:material_id>")
 @requires("toolkit.use")
 def show(material_id):
-    return _form_page(_material(material_id))
+    return _form_page(row_or_404(Material, material_id))
 
 
 @bp.post("/<int:material_id>")
 @requires("material.manage")
 def change(material_id):
-    return _submit(_material(material_id))
+    return _submit(row_or_404(Material, material_id))
 
 
 def _send(stored, file_name: str, mime: str) -> Response:
@@ -124,7 +117,7 @@ def _send(stored, file_name: str, mime: str) -> Response:
 @bp.get("/<int:material_id>/download")
 def download(material_id):
     """The current version; a staff material needs a staff login."""
-    material = _material(material_id)
+    material = row_or_404(Material, material_id)
     if material.audience != "citizens" and not _staff():
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
@@ -136,7 +129,9 @@ def download(material_id):
 @bp.get("/<int:material_id>/versions/<int:number>")
 @requires("toolkit.use")
 def version(material_id, number):
-    row = MaterialVersion.get_or_none((MaterialVersion.material == material_id) & (MaterialVersion.number == number))
+    row = None
+    if material_id <= MAX_ID and number <= MAX_ID:
+        row = MaterialVersion.get_or_none((MaterialVersion.material == material_id) & (MaterialVersion.number == number))
     if row is None:
         abort(404)
     materials.count_download(row.material)

@@ -11,7 +11,7 @@ from models import FaqEntry, HotlineCall, Procedure, User, now
 from services import audit
 from services.calendar import VN_TZ
 from services.database import write_transaction
-from services.text import N_, fold, form_text, nfc, search_words
+from services.text import N_, fold, form_text, search_words
 from services.training import TOPICS
 
 CHANNELS = {"phone": N_("Phone call"), "message": N_("Message")}
@@ -64,7 +64,7 @@ def validate_call(form, at: dt.datetime) -> tuple[dict, dict]:
         errors["topic"] = N_("Choose from the list.")
     if "received_at" not in errors and data["received_at"] > at + dt.timedelta(minutes=5):
         errors["received_at"] = N_("This time is in the future.")
-    code = nfc(str(form.get("procedure") or ""))
+    code = form_text(form, "procedure", errors, limit=300)
     data["procedure"] = None
     if code:
         data["procedure"] = Procedure.get_or_none(Procedure.code == code.split()[0])

@@ -3,9 +3,9 @@ the deadline board and `deadline-check` over 10,000 open dossiers in a database 
 
     python -m tests.bench_processing [--dossiers 1000000] [--open 10000]
 
-The history comes from tests/generate.py. It is kept in ``instance/bench/``: the raw history
-(``raw-N-<generator>.db``, a few minutes of one core for a million) and, made from it, the history
-prepared for this bench (``processing-N-M-<generator>-<version>.db``): exactly M running dossiers
+The history is the list bench's (``tests.bench.history``: ``dossiers-N-<generator>.db`` in
+``instance/bench/``, a few minutes of one core for a million, generated once for both benches) and,
+made from it, the history prepared for this bench (``processing-M-dossiers-N-<generator>-<version>.db``): exactly M running dossiers
 (the older ones closed; when the history has fewer, the newest ended ones reopened), given their
 first status event as migration 0006 gave older dossiers and their 75% moment by `init-db`'s own
 fill, one of them received through the intake service (events, checklist): the page that is timed.
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import logging
 import re
@@ -27,17 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench import BROWSER, alternated_ms, bare_client, login, median_ms
+from tests.bench import BROWSER, CACHE, alternated_ms, bare_client, history, login, median_ms
 
 BUDGET_FRAGMENT_KB = 4
 BUDGET_DEADLINE_MS = 1000
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "instance" / "bench"
 PREPARED = 3  # bump when _prepare changes
 
-
-def _key() -> str:
-    return hashlib.sha256((ROOT / "tests" / "generate.py").read_bytes()).hexdigest()[:10]
 
 
 def _app(path: Path):
@@ -46,21 +40,6 @@ def _app(path: Path):
     return create_app({"DATABASE_URL": f"sqlite:///{path}", "DATA_DIR": str(path.parent / "data"),
                        "SECRET_KEY": "bench"})
 
-
-def raw_history(count: int) -> Path:
-    """The generated history of ``count`` dossiers, made once per version of the generator."""
-    from tests.generate import generate
-
-    path = CACHE / f"raw-{count}-{_key()}.db"
-    if not path.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        for old in CACHE.glob(f"raw-{count}-*.db"):
-            old.unlink()
-        print(f"generating {count:,} dossiers into {path} …", flush=True)
-        seconds = generate(path.with_suffix(".tmp"), count)
-        path.with_suffix(".tmp").rename(path)
-        print(f"  done in {seconds:.0f} s", flush=True)
-    return path
 
 
 def _prepare(path: Path, open_count: int) -> str:
@@ -117,11 +96,11 @@ def _prepare(path: Path, open_count: int) -> str:
 
 def prepared(count: int, open_count: int) -> tuple[Path, str]:
     """The cached prepared history and the code of its timed dossier."""
-    path = CACHE / f"processing-{count}-{open_count}-{_key()}-{PREPARED}.db"
+    raw = history(count)  # the same generated history as the list bench, made once for both
+    path = CACHE / f"processing-{open_count}-{raw.stem}-{PREPARED}.db"
     code_file = path.with_suffix(".code")
     if not path.exists() or not code_file.exists():
-        raw = raw_history(count)
-        for old in CACHE.glob(f"processing-{count}-{open_count}-*"):
+        for old in CACHE.glob(f"processing-{open_count}-dossiers-{count}-*"):
             old.unlink()
         print(f"preparing {path.name} from {raw.name} …", flush=True)
         tmp = path.with_suffix(".tmp")

@@ -231,3 +231,9 @@ def test_pages_in_english(app):
     assert "Paying fees online" in trainer.get("/hotline").get_data(as_text=True)
     with using(app):
         assert HotlineCall.get_by_id(call_id).question == "Câuhỏi"
+
+
+def test_a_nul_in_the_procedure_code_is_dropped(app):
+    call_id = log(app, procedure="2.000\x00815")
+    with using(app):
+        assert HotlineCall.get_by_id(call_id).procedure.code == "2.000815"

@@ -213,3 +213,21 @@ def test_keyset_pages(ctx, login):
     second = session.get(link).get_data(as_text=True)
     assert "Tài liệu số 002" in second and "Tài liệu số 000" in second and "Tài liệu số 003" not in second
     assert "Tài liệu cũ hơn" not in second
+
+
+def test_ids_past_the_database_integers_are_not_found(login):
+    trainer = login("trainer")
+    big = 2 ** 63 + 5
+    for url in (f"/materials/{big}", f"/materials/{big}/download", f"/materials/1/versions/{big}"):
+        assert trainer.get(url).status_code == 404, url
+    assert trainer.post(f"/materials/{big}", data={}).status_code == 404
+    assert trainer.get(f"/materials?before={big}").status_code == 200
+
+
+def test_nul_is_dropped_from_what_is_typed_and_from_the_file_name(ctx, login):
+    response = _upload(login("trainer"), make_pdf(), "tai\x00lieu.pdf", title="Tài\x00 liệu",
+                       description="Mô\x00 tả", note="Ghi\x00 chú")
+    assert response.status_code == 302
+    material, version = Material.get(), MaterialVersion.get()
+    assert (material.title, material.description, material.file_name, version.note, version.file_name) == (
+        "Tài liệu", "Mô tả", "tailieu.pdf", "Ghi chú", "tailieu.pdf")

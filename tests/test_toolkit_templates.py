@@ -227,3 +227,15 @@ def test_a_preview_is_rendered_once_per_wording(ctx, login, monkeypatch):
     assert session.get("/toolkit/templates/poster.png").data == first and len(calls) == 1
     session.post("/toolkit/templates/poster/edit", data={"title": "Áp phích mới", "items": "Một ý"})
     assert session.get("/toolkit/templates/poster.png").data != first and len(calls) == 2
+
+
+def test_control_characters_in_the_wording_or_settings_still_give_a_word_file(ctx, login):
+    session = login("trainer")
+    form = {"title": "Nộp\x00 hồ sơ", "intro": "", "items": "Bước\x07 một\nBước\x1b hai", "note": ""}
+    assert session.post("/toolkit/templates/leaflet/edit", data=form).status_code == 302
+    assert {r.field: r.text for r in TemplateText.select()}["title"] == "Nộp hồ sơ"
+    office.update_settings({"address": "Số 1\x0bQuang Trung"}, "test")
+    response = session.get("/toolkit/templates/leaflet.docx")
+    assert response.status_code == 200
+    text = _docx_text(response.data)
+    assert "Nộp hồ sơ" in text and "Bước một" in text and "Bước hai" in text and "Số 1Quang Trung" in text

@@ -154,7 +154,7 @@ def as_texts(fields: dict[str, str]) -> Texts:
 
 def validate(slug: str, form) -> tuple[dict[str, str], dict[str, tuple[str, dict]]]:
     """(fields, errors): errors map field -> (message id, params)."""
-    data = {f: nfc(form.get(f, "")).replace("\r\n", "\n") for f in FIELDS}
+    data = {f: nfc(str(form.get(f) or "").replace("\x00", "")).replace("\r\n", "\n") for f in FIELDS}
     errors: dict[str, tuple[str, dict]] = {}
     if not data["title"]:
         errors["title"] = (REQUIRED, {})

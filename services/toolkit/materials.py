@@ -109,7 +109,7 @@ def check_upload(blob: storage.Blob | None, file_name: str, data_dir: str | Path
     if error:
         _discard(blob.sha256, data_dir)
         return None, error
-    return Upload(blob.sha256, blob.size, mime, nfc(file_name)[:200]), None
+    return Upload(blob.sha256, blob.size, mime, nfc(file_name.replace("\x00", ""))[:200]), None
 
 
 def _discard(sha256: str, data_dir: str | Path) -> None:
@@ -117,11 +117,15 @@ def _discard(sha256: str, data_dir: str | Path) -> None:
         storage.path_for(data_dir, sha256).unlink(missing_ok=True)
 
 
+def _typed(form, name: str) -> str:
+    """A typed text field, NFC, without NUL (PostgreSQL refuses it)."""
+    return nfc(str(form.get(name) or "").replace("\x00", ""))
+
+
 def validate(form) -> tuple[dict, dict[str, tuple[str, dict]]]:
     """(data, errors) of the material's description fields."""
-    data = {"title": nfc(form.get("title", "")), "description": nfc(form.get("description", "")),
-            "topic": form.get("topic", ""), "audience": form.get("audience", ""),
-            "note": nfc(form.get("note", ""))}
+    data = {"title": _typed(form, "title"), "description": _typed(form, "description"),
+            "topic": form.get("topic", ""), "audience": form.get("audience", ""), "note": _typed(form, "note")}
     errors: dict[str, tuple[str, dict]] = {}
     if not data["title"]:
         errors["title"] = (REQUIRED, {})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import segno
 from docx import Document
@@ -13,7 +14,13 @@ from services.toolkit.content import QR_CAPTIONS, Template, Texts
 from services.toolkit.render import OfficeInfo
 
 BRAND = RGBColor(0x0B, 0x4F, 0x8A)
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters a .docx cannot hold
 MAX_WORD_PAGE = 558  # mm: Word's largest page side; a standee is laid out on A3 and scaled up at the printer
+
+
+def _text(value: str) -> str:
+    """NFC text without the control characters XML refuses (typed text or a setting may carry them)."""
+    return NOT_XML.sub("", nfc(value))
 
 
 def _page(template: Template) -> tuple[float, float]:
@@ -35,7 +42,7 @@ def _paragraph(document, text: str, size: float, bold: bool = False, italic: boo
     paragraph = document.add_paragraph(style=style)
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(nfc(text))
+    run = paragraph.add_run(_text(text))
     run.font.size, run.bold, run.italic = Pt(size), bold, italic
     if color is not None:
         run.font.color.rgb = color
@@ -51,8 +58,8 @@ def render_docx(template: Template, texts: Texts, office: OfficeInfo) -> bytes:
         setattr(section, side, Mm(15))
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = "Times New Roman", Pt(13)
-    document.core_properties.title = nfc(texts.title)
-    document.core_properties.author = nfc(office.name)
+    document.core_properties.title = _text(texts.title)
+    document.core_properties.author = _text(office.name)
 
     _paragraph(document, office.parent_body.upper(), 12)
     _paragraph(document, office.name.upper(), 14, bold=True, color=BRAND)
@@ -70,7 +77,7 @@ def render_docx(template: Template, texts: Texts, office: OfficeInfo) -> bytes:
         for text, size, bold in ((QR_CAPTIONS[kind], 12, True), (office.url(kind), 9, False)):
             line = cell.add_paragraph()
             line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = line.add_run(nfc(text))
+            run = line.add_run(_text(text))
             run.font.size, run.bold = Pt(size), bold
     if texts.note:
         _paragraph(document, texts.note, 13, italic=True)
