@@ -10,7 +10,7 @@ from flask_compress import Compress
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from blueprints import htmx
+from blueprints import RowIdConverter, htmx
 from models import db
 from services import accounts, practice
 from services.database import open_database
@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
     open_database(app.config["DATABASE_URL"])
+    app.url_map.converters["int"] = RowIdConverter  # before any blueprint adds its rules
 
     @app.before_request
     def _connect():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_htmx import HTMX
+from werkzeug.routing import IntegerConverter
 
 htmx = HTMX()
 
@@ -30,6 +31,17 @@ def dossier_or_404(code: str):
 
 
 MAX_ID = 2 ** 63 - 1  # larger ids in a URL cannot exist (and would not fit the database's integers)
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number past MAX_ID is a 404 at once (not a 405 from a sibling
+    rule of another method), so no view hands the database an integer it cannot bind."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            abort(404)
+        return number
 
 
 def row_or_404(model, row_id: int):

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import render
+from blueprints import render, row_or_404
 from blueprints.auth import messages, requires
 from models import ApiToken, CalendarOverride, User, now
 from services import accounts, throttle
@@ -93,13 +93,6 @@ def delete_override(day):
 
 # --- Accounts -------------------------------------------------------------------------------
 
-def _user(user_id: int) -> User:
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 def _user_form_page(user=None, form=None, errors=None, status=200):
     form = form if form is not None else (
         {"full_name": user.full_name, "role": user.role, "unit": user.unit.name if user.unit_id else ""}
@@ -136,7 +129,7 @@ def new_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @requires("user.manage")
 def edit_user(user_id):
-    user = _user(user_id)
+    user = row_or_404(User, user_id)
     if request.method == "GET":
         return _user_form_page(user)
     data, errors = accounts.validate_user(request.form, creating=False)
@@ -154,7 +147,7 @@ def edit_user(user_id):
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
 @requires("user.manage")
 def reset_password(user_id):
-    user = _user(user_id)
+    user = row_or_404(User, user_id)
     errors: dict = {}
     if request.method == "POST":
         password, errors = accounts.validate_password_form(request.form, user.username)
@@ -175,7 +168,7 @@ def _confirm(user, action: str, title: str, text: str, button: str, danger: bool
 @bp.route("/users/<int:user_id>/unlock", methods=["GET", "POST"])
 @requires("user.manage")
 def unlock_user(user_id):
-    user = _user(user_id)
+    user = row_or_404(User, user_id)
     if request.method == "POST":
         accounts.unlock(user, current_user.username)
         flash(_("%(username)s can log in again from every computer.", username=user.username), "success")
@@ -188,7 +181,7 @@ def unlock_user(user_id):
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 @requires("user.manage")
 def deactivate_user(user_id):
-    user = _user(user_id)
+    user = row_or_404(User, user_id)
     if request.method == "POST":
         try:
             accounts.set_active(user, False, current_user.username)
@@ -205,7 +198,7 @@ def deactivate_user(user_id):
 @bp.post("/users/<int:user_id>/reactivate")
 @requires("user.manage")
 def reactivate_user(user_id):
-    user = _user(user_id)
+    user = row_or_404(User, user_id)
     accounts.set_active(user, True, current_user.username)
     flash(_("Account %(username)s reactivated.", username=user.username), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -240,9 +233,7 @@ def create_token():
 @bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
 @requires("token.manage")
 def revoke_token(token_id):
-    token = ApiToken.get_or_none(ApiToken.id == token_id)
-    if token is None:
-        abort(404)
+    token = row_or_404(ApiToken, token_id)
     if request.method == "POST":
         accounts.revoke_token(token.name, current_user.username)
         flash(_("API token %(name)s revoked: systems using it are refused from now on.", name=token.name),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from blueprints import RowIdConverter
 from services.text import mask_name
 from tests.conftest import Session
 from tests.test_access import CODE, with_dossier  # noqa: F401  (fixture)
@@ -210,3 +211,27 @@ def test_until_the_public_address_is_set_admin_and_receipt_page_warn(app, with_d
         office.update_settings({"public_base_url": "https://motcua.yenthuong.gov.vn"}, "admin")
     assert warning not in admin.get("/").get_data(as_text=True)
     assert warning not in officer.get(f"/intake/{CODE}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", [f"/intake/{CODE}/files/{2 ** 63}", f"/admin/users/{2 ** 63 + 5}",
+                                 f"/admin/users/{2 ** 64}/password", f"/admin/tokens/{10 ** 30}/revoke"])
+def test_an_id_past_the_database_integers_is_a_404_page(login, with_dossier, url):  # noqa: F811
+    response = login("admin").get(url)
+    assert response.status_code == 404 and "<html" in response.get_data(as_text=True)
+
+
+def test_no_int_route_accepts_an_id_past_the_database_integers(app):
+    adapter = app.url_map.bind("localhost")
+    rules = [r for r in app.url_map.iter_rules()
+             if any(isinstance(c, RowIdConverter) for c in r._converters.values())]
+    assert len(rules) > 10
+    for rule in rules:
+        values = {name: (2 ** 63 if isinstance(c, RowIdConverter) else "X")
+                  for name, c in rule._converters.items()}
+        url = rule.build(values, append_unknown=False)[1]
+        method = sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+        with pytest.raises(Exception) as caught:
+            adapter.match(url, method=method)
+        assert type(caught.value).__name__ in ("NotFound", "MethodNotAllowed", "RequestRedirect"), url
+        at_limit = url.replace(str(2 ** 63), str(2 ** 63 - 1))
+        assert adapter.match(at_limit, method=method)[0] == rule.endpoint, at_limit
