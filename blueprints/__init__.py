@@ -44,9 +44,10 @@ class RowIdConverter(IntegerConverter):
         return number
 
 
-def row_or_404(model, row_id: int):
-    """The row of ``model`` with this id, or a 404 page."""
-    row = model.get_or_none(model.id == row_id) if row_id <= MAX_ID else None
+def row_or_404(model, row_id: int, *where):
+    """The row of ``model`` with this id (and the further conditions ``where``, e.g. that it belongs
+    to the dossier in the URL), or a 404 page."""
+    row = model.get_or_none(model.id == row_id, *where) if row_id <= MAX_ID else None
     if row is None:
         abort(404)
     return row

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import MAX_ID, dossier_or_404, render
+from blueprints import dossier_or_404, render, row_or_404
 from blueprints.auth import requires
 from models import Certification, now
 from services import office, signing, storage
@@ -142,9 +142,8 @@ def endorsements(code):
 @requires("dossier.view")
 def electronic_copy(code, entry_id):
     dossier = dossier_or_404(code)
-    entry = (Certification.get_or_none((Certification.id == entry_id) & (Certification.dossier == dossier.id))
-             if entry_id <= MAX_ID else None)
-    if entry is None or entry.file_id is None:
+    entry = row_or_404(Certification, entry_id, Certification.dossier == dossier.id)
+    if entry.file_id is None:
         abort(404)
     pdf = storage.read(entry.file, current_app.config["DATA_DIR"])
     return Response(pdf, mimetype="application/pdf", headers={

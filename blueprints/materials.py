@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import MAX_ID, id_arg, render, row_or_404
+from blueprints import id_arg, render, row_or_404
 from blueprints.auth import messages, requires
 from models import Material, MaterialVersion
 from services import accounts, storage
@@ -124,9 +124,7 @@ def download(material_id):
 @bp.get("/<int:material_id>/versions/<int:number>")
 @requires("toolkit.use")
 def version(material_id, number):
-    row = None
-    if material_id <= MAX_ID and number <= MAX_ID:
-        row = MaterialVersion.get_or_none((MaterialVersion.material == material_id) & (MaterialVersion.number == number))
+    row = MaterialVersion.get_or_none((MaterialVersion.material == material_id) & (MaterialVersion.number == number))
     if row is None:
         abort(404)
     materials.count_download(row.material)

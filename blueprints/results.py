@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints import MAX_ID, dossier_or_404, render
+from blueprints import dossier_or_404, render, row_or_404
 from blueprints.auth import requires
 from blueprints.verify import MESSAGES, read_upload
 from models import Dossier, ResultDocument
@@ -73,11 +73,7 @@ def _page(dossier, status=200, errors=None, form=None, sign_errors=None, done=""
 
 
 def _document(dossier, doc_id: int) -> ResultDocument:
-    document = (ResultDocument.get_or_none((ResultDocument.id == doc_id) & (ResultDocument.dossier == dossier))
-                if doc_id <= MAX_ID else None)
-    if document is None:
-        abort(404)
-    return document
+    return row_or_404(ResultDocument, doc_id, ResultDocument.dossier == dossier)
 
 
 def _back(dossier, message: str):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from blueprints import MAX_ID, render, row_or_404, translated, wants_fragment
+from blueprints import render, row_or_404, translated, wants_fragment
 from blueprints.auth import requires
 from models import TrainingSession, User, now
 from services import office as office_service
@@ -156,7 +156,7 @@ def add_action(session_id):
 def action_done(session_id, action_id):
     session = _session_or_404(session_id)
     try:
-        training.complete_action(session, min(action_id, MAX_ID), current_user.username)
+        training.complete_action(session, action_id, current_user.username)
     except training.TrainingError as exc:
         flash(_(str(exc)), "error")
     return redirect(url_for("training.show", session_id=session.id) + "#actions")
